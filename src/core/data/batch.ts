@@ -1,0 +1,93 @@
+/**
+ * The contract between data readers and everything that consumes data (validation, schema
+ * inference, profiles). Readers turn a file into a stream of column-major row batches that keep
+ * each record's location, so that every finding can point at the exact line a user must fix.
+ */
+
+/** The formats we read. */
+export type DataFormat = 'csv' | 'jsonl' | 'parquet';
+
+/**
+ * One cell as a reader hands it over.
+ * - CSV: always a `string` (the field's text, quotes removed) or `null` for an empty field.
+ * - JSONL: the JSON value (`string | number | boolean | null`); nested arrays and objects are
+ *   kept as their JSON text (a string) so that they can still be checked and shown; a key absent
+ *   from a record is `null`.
+ * - Parquet: `number`, `bigint` (INT64 columns), `boolean`, `string`, `Date` (timestamps and
+ *   dates), or `null`.
+ */
+export type Cell = string | number | bigint | boolean | Date | null;
+
+/** Damage found while reading, before any schema is applied. */
+export type StructuralRule =
+  | 'file-not-found'
+  | 'file-unreadable'
+  | 'empty-file'
+  | 'missing-header'
+  | 'duplicate-header'
+  | 'empty-header'
+  | 'ragged-row'
+  | 'unterminated-quote'
+  | 'invalid-quote'
+  | 'invalid-utf8'
+  | 'invalid-json'
+  | 'not-an-object'
+  | 'corrupt-parquet'
+  | 'unsupported-format';
+
+export interface StructuralIssue {
+  readonly rule: StructuralRule;
+  /** The file as the user named it (relative path as given). */
+  readonly file: string;
+  /**
+   * 1-based line where the damaged record starts (CSV, JSONL), or the 1-based row number for
+   * Parquet; `null` when the damage concerns the whole file (missing file, corrupt footer).
+   */
+  readonly line: number | null;
+  /** The column concerned, when there is one (a duplicated header names it). */
+  readonly column?: string | undefined;
+  /** A short excerpt of the offending text, already shortened to at most 80 characters. */
+  readonly value?: string | undefined;
+  /** What is wrong and what was expected, in words a user can act on. */
+  readonly message: string;
+}
+
+/** A block of consecutive records from one file, column-major. */
+export interface DataBatch {
+  readonly file: string;
+  readonly format: DataFormat;
+  /**
+   * The file's columns in order (CSV header, Parquet schema, JSONL: keys in the order first
+   * seen; a key first seen in a later record is appended). `values` has one array per entry.
+   */
+  readonly columns: readonly string[];
+  /** `values[c][r]`: the cell of column `columns[c]` in the batch's `r`-th record. */
+  readonly values: readonly (readonly Cell[])[];
+  /** 1-based line where each record starts (CSV, JSONL) or its 1-based row number (Parquet). */
+  readonly lines: ArrayLike<number>;
+  /** Number of records in this batch (`lines.length`, each `values[c].length`). */
+  readonly rows: number;
+}
+
+/**
+ * What a reader yields: batches of good records, and structural issues as they are found.
+ * Records that are structurally damaged (a ragged row, a line that is not JSON) are reported as
+ * an issue and left out of the batches; reading carries on with the next record whenever the
+ * format allows it. A reader never throws for bad data; it throws only for programming errors.
+ */
+export type ReadEvent =
+  | { readonly kind: 'batch'; readonly batch: DataBatch }
+  | { readonly kind: 'issue'; readonly issue: StructuralIssue };
+
+/** Options every reader takes. */
+export interface ReadOptions {
+  /** The name shown in findings (as the user wrote it). */
+  readonly file: string;
+  /** Records per batch; readers may yield smaller batches. Default 65,536. */
+  readonly batchSize?: number;
+}
+
+/** Shortens a value for display in a finding: at most `max` characters, with an ellipsis. */
+export function shorten(text: string, max = 80): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
