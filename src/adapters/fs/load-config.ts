@@ -1,0 +1,39 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseMlopsConfig, type MlopsConfig } from '../../core/config/mlops-config.js';
+import { ConfigError } from '../../core/errors.js';
+import { toDisplayPath } from './display-path.js';
+
+export interface LoadedConfig {
+  readonly config: MlopsConfig;
+  /** Folder of the config file: its relative paths resolve against it. */
+  readonly dir: string;
+  readonly displayPath: string;
+}
+
+/**
+ * Reads and validates `mlops.yml`. With `optional`, a missing file gives `undefined` instead of
+ * an error (the caller has everything it needs from inputs).
+ */
+export async function loadMlopsConfig(options: {
+  cwd: string;
+  path: string;
+  optional?: boolean;
+}): Promise<LoadedConfig | undefined> {
+  const absolute = path.resolve(options.cwd, options.path);
+  const displayPath = toDisplayPath(options.cwd, absolute);
+  let text: string;
+  try {
+    text = await readFile(absolute, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && options.optional) return undefined;
+    throw new ConfigError(
+      code === 'ENOENT'
+        ? 'no such file; expected an mlops.yml (mlops init creates one)'
+        : `cannot read the configuration: ${(error as Error).message}`,
+      { location: { file: displayPath }, cause: error },
+    );
+  }
+  return { config: parseMlopsConfig(text, displayPath), dir: path.dirname(absolute), displayPath };
+}

@@ -1,0 +1,62 @@
+/**
+ * The `mlops` command: every lifecycle step, run locally with the same code the actions run.
+ * Exit status: 0 success, 1 the step's verdict is a failure (violations), 2 usage or
+ * configuration error, 3 unexpected error.
+ */
+import { GitHubApiError, isUserError } from '../core/errors.js';
+import { runSchemaInfer } from './commands/schema-infer.js';
+import { runValidate } from './commands/validate.js';
+import { CliUsageError } from './cli-usage-error.js';
+
+const usage = `mlops — GitHub Actions-native MLOps, locally
+
+Usage:
+  mlops validate [--config mlops.yml] [--schema schema.yml] [--data <path|glob>...]
+                 [--report <path>] [--fail-on error|never] [--quiet]
+  mlops schema infer <data...> [--out schema.yml] [--target <column>] [--max-categories 20]
+  mlops --help | --version
+
+Run "mlops <command> --help" for a command's options.`;
+
+const commands: Record<string, (args: string[]) => Promise<number>> = {
+  validate: runValidate,
+  schema: async (args) => {
+    const [sub, ...rest] = args;
+    if (sub === 'infer') return runSchemaInfer(rest);
+    throw new CliUsageError(`unknown command "schema ${sub ?? ''}"; expected "schema infer"`);
+  },
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${usage}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version') {
+    process.stdout.write(`${process.env.MLOPS_VERSION ?? 'dev'}\n`);
+    return 0;
+  }
+  const run = commands[command];
+  try {
+    if (!run) throw new CliUsageError(`unknown command "${command}"`);
+    return await run(args);
+  } catch (error) {
+    if (error instanceof CliUsageError) {
+      console.error(`mlops: ${error.message}\n\n${usage}`);
+      return 2;
+    }
+    if (isUserError(error)) {
+      console.error(`mlops: ${error.message}`);
+      return 2;
+    }
+    if (error instanceof GitHubApiError) {
+      console.error(`mlops: GitHub API error ${error.status} on ${error.request.method} ${error.request.url}: ${error.message}`);
+      return 3;
+    }
+    console.error(`mlops: unexpected error (please report it):`, error);
+    return 3;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

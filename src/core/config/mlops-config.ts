@@ -1,0 +1,58 @@
+/**
+ * `mlops.yml`: the one configuration file. Action inputs only override it. Paths in it are
+ * relative to the file's own folder, so a repository can hold several models side by side.
+ */
+import { z } from 'zod';
+import { parseLocatedYaml, parseWithSchema } from './located-yaml.js';
+
+const pathList = z
+  .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+  .transform((value) => (typeof value === 'string' ? [value] : value))
+  .describe('A path or glob, or a list of them, relative to mlops.yml');
+
+export const modelNamePattern = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+
+export const mlopsConfigSchema = z
+  .strictObject({
+    version: z.literal(1).default(1).describe('Version of this file format; 1'),
+    model: z
+      .strictObject({
+        name: z
+          .string()
+          .regex(modelNamePattern, {
+            message:
+              'expected a model name of lower-case letters, digits, ".", "_" or "-" (it becomes part of release tags such as <name>@v1.2.0)',
+          })
+          .describe('Registry name of the model; tags are <name>@v<semver> and <name>#<stage>#<n>'),
+        task: z
+          .enum(['binary-classification', 'multiclass-classification', 'regression'])
+          .optional()
+          .describe('What the model predicts'),
+        path: z
+          .string()
+          .min(1)
+          .default('model.onnx')
+          .describe('Where training writes the candidate ONNX model'),
+        description: z.string().optional(),
+      })
+      .describe('The model this repository trains'),
+    data: z
+      .strictObject({
+        schema: z.string().min(1).default('schema.yml').describe('Dataset schema file'),
+        train: pathList.optional().describe('Training data: CSV, JSONL or Parquet files or globs'),
+        eval: pathList.optional().describe('Pinned evaluation data'),
+        'null-values': z
+          .array(z.string())
+          .optional()
+          .describe('Text that means "missing" in CSV files (default: the empty field)'),
+      })
+      .describe('Data files and their schema'),
+  })
+  .describe('mlops-actions configuration (mlops.yml)');
+
+export type MlopsConfig = z.output<typeof mlopsConfigSchema>;
+
+/** Parses and validates the text of an `mlops.yml`. */
+export function parseMlopsConfig(text: string, file: string): MlopsConfig {
+  return parseWithSchema(mlopsConfigSchema, parseLocatedYaml(text, file), 'configuration');
+}

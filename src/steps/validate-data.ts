@@ -1,0 +1,123 @@
+/**
+ * The `validate-data` step: check data files against their schema and report every violation
+ * with its file and line. Used by the action, by `mlops validate` and by tests.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { readDataset, expandDataPaths } from '../adapters/data/open-dataset.js';
+import { writeFileAtomic } from '../adapters/fs/write-file-atomic.js';
+import { loadMlopsConfig } from '../adapters/fs/load-config.js';
+import { ConfigError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { countByRule, DatasetValidator, type ValidationResult } from '../core/validate/dataset-validator.js';
+import { parseDatasetSchema, type DatasetSchema } from '../core/schema/dataset-schema.js';
+import { toDisplayPath } from '../adapters/fs/display-path.js';
+
+export interface ValidateDataOptions {
+  /** The workspace: relative inputs and displayed paths are relative to it. */
+  readonly cwd: string;
+  /** `mlops.yml`, relative to `cwd`; may be absent when `schema` and `data` are both given. */
+  readonly config?: string | undefined;
+  /** Overrides the config's `data.schema` (relative to `cwd`). */
+  readonly schema?: string | undefined;
+  /** Overrides the config's `data.train` and `data.eval`: paths or globs relative to `cwd`. */
+  readonly data?: readonly string[] | undefined;
+  /** Where the JSON report goes (relative to `cwd`). */
+  readonly report?: string | undefined;
+  readonly logger: Logger;
+}
+
+export interface ValidateDataResult extends ValidationResult {
+  readonly schemaPath: string;
+  readonly reportPath: string;
+}
+
+export const defaultReportPath = '.mlops/validate-report.json';
+
+export async function validateData(options: ValidateDataOptions): Promise<ValidateDataResult> {
+  const { cwd, logger } = options;
+  const configPath = options.config ?? 'mlops.yml';
+  const needConfig = options.schema === undefined || options.data === undefined;
+  const loaded = await loadMlopsConfig({ cwd, path: configPath, optional: !needConfig || options.config === undefined });
+  if (needConfig && !loaded) {
+    throw new ConfigError(
+      `no configuration found; create ${configPath} (mlops init) or give both a schema and data paths`,
+      { location: { file: toDisplayPath(cwd, path.resolve(cwd, configPath)) } },
+    );
+  }
+
+  const schemaAbsolute =
+    options.schema !== undefined
+      ? path.resolve(cwd, options.schema)
+      : path.resolve(loaded?.dir ?? cwd, loaded?.config.data.schema ?? 'schema.yml');
+  const schemaPath = toDisplayPath(cwd, schemaAbsolute);
+  const schema = await loadDatasetSchema(schemaAbsolute, schemaPath);
+
+  let patterns: string[];
+  let base: string;
+  if (options.data !== undefined) {
+    patterns = [...options.data];
+    base = cwd;
+  } else {
+    const data = loaded?.config.data;
+    patterns = [...(data?.train ?? []), ...(data?.eval ?? [])];
+    base = loaded?.dir ?? cwd;
+    if (patterns.length === 0) {
+      throw new ConfigError('no data to validate: set data.train or data.eval, or give data paths', {
+        location: { file: loaded?.displayPath ?? configPath, field: 'data' },
+      });
+    }
+  }
+  const files = await expandDataPaths(
+    patterns.map((pattern) => path.resolve(base, pattern)),
+    cwd,
+  );
+
+  const validator = new DatasetValidator(schema);
+  const nullValues = loaded?.config.data['null-values'] ?? schema['null-values'];
+  for (const file of files) {
+    const started = performance.now();
+    const result = await validator.file(
+      file.displayName,
+      readDataset(file.path, { displayName: file.displayName, nullValues }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    logger.info(
+      `${file.displayName}: ${result.rows.toLocaleString('en-US')} records, ${result.violations} violation(s) (${seconds.toFixed(2)} s)`,
+    );
+  }
+  const result = validator.finish();
+
+  const reportPath = options.report ?? defaultReportPath;
+  await writeFileAtomic(
+    path.resolve(cwd, reportPath),
+    `${JSON.stringify(
+      {
+        version: 1,
+        schema: schemaPath,
+        valid: result.valid,
+        rows: result.rows,
+        files: result.files,
+        counts: countByRule(result.violations).map(({ rule, column, count }) => ({ rule, column, count })),
+        violations: result.violations,
+        warnings: result.warnings,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  return { ...result, schemaPath, reportPath };
+}
+
+async function loadDatasetSchema(absolute: string, display: string): Promise<DatasetSchema> {
+  let text: string;
+  try {
+    text = await readFile(absolute, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read the dataset schema: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}; expected a schema.yml (mlops schema infer writes one)`, {
+      location: { file: display },
+      cause: error,
+    });
+  }
+  return parseDatasetSchema(text, display);
+}
