@@ -26,7 +26,7 @@ await runEntrypoint(async () => {
     core.error(annotation.message, {
       title: annotation.title,
       file: annotation.file,
-      startLine: annotation.line,
+      ...(annotation.line === undefined ? {} : { startLine: annotation.line }),
     });
   }
   if (omitted > 0) {
@@ -36,7 +36,11 @@ await runEntrypoint(async () => {
     );
   }
   for (const warning of result.warnings) {
-    core.warning(warning.message, { title: `schema: ${warning.rule}`, file: warning.file, startLine: warning.line ?? undefined });
+    core.warning(warning.message, {
+      title: `schema: ${warning.rule}`,
+      file: warning.file,
+      ...(warning.line === null ? {} : { startLine: warning.line }),
+    });
   }
 
   core.setOutput('valid', String(result.valid));

@@ -3,15 +3,12 @@ import type { AnnotationProps, Logger } from '../../core/logger.js';
 
 /** The logger port on a GitHub runner: workflow commands, so annotations land on lines. */
 export function createActionsLogger(): Logger {
+  // exactOptionalPropertyTypes: pass only the properties that are set.
   const toCore = (props: AnnotationProps | undefined): core.AnnotationProperties | undefined =>
-    props && {
-      title: props.title,
-      file: props.file,
-      startLine: props.startLine,
-      endLine: props.endLine,
-      startColumn: props.startColumn,
-      endColumn: props.endColumn,
-    };
+    props &&
+    (Object.fromEntries(
+      Object.entries(props).filter(([, value]) => value !== undefined),
+    ) as core.AnnotationProperties);
   return {
     debug: (message) => core.debug(message),
     info: (message) => core.info(message),

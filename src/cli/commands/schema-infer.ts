@@ -72,13 +72,14 @@ function withoutDefaults(schema: DatasetSchema): Record<string, unknown> {
   for (const [name, column] of Object.entries(schema.columns)) {
     const { nullable, required, role, unique, ...rest } = column;
     columns[name] = {
-      type: rest.type,
       ...(role !== 'feature' ? { role } : {}),
       ...(nullable ? { nullable } : {}),
       ...(required ? {} : { required }),
       ...(unique ? { unique } : {}),
       ...rest,
     };
+    // `type` first: people read it before anything else.
+    columns[name] = { type: rest.type, ...columns[name] };
   }
   return { version: schema.version, columns, ...(schema.rows ? { rows: schema.rows } : {}) };
 }

@@ -28,11 +28,12 @@ export function formatPath(path: readonly PathSegment[]): string {
 /** Parses YAML text; syntax errors become a `ConfigError` with the line and column. */
 export function parseLocatedYaml(text: string, file: string): LocatedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const [first] = doc.errors;
   if (first) {
     const pos = first.linePos?.[0];
-    throw new ConfigError(`${first.message.split('\n')[0] ?? first.message}`, {
+    const headline = (first.message.split('\n')[0] ?? first.message).replace(/ at line \d+, column \d+:?$/, '');
+    throw new ConfigError(headline, {
       location: { file, line: pos?.line, column: pos?.col },
     });
   }
@@ -105,6 +106,8 @@ export function parseWithSchema<T>(schema: ZodType<T>, source: LocatedYaml, what
       if (key !== undefined) path = [...path, key];
       const known = knownKeys(schema, issue.path);
       detail = `unknown field "${issue.keys.join('", "')}"${known ? `; expected one of: ${known.join(', ')}` : ''}`;
+    } else if (issue.code === 'invalid_type' && / received undefined$/.test(detail)) {
+      detail = `missing required field; expected ${issue.expected}`;
     } else {
       detail = detail.replace(/^Invalid input: /, '');
     }

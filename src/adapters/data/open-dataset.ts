@@ -1,0 +1,203 @@
+/**
+ * Opens a data file by its path for the readers in `core/data`: picks the format from the
+ * extension, streams text formats in 1 MiB chunks (gunzipped on the fly for `.gz`), and gives
+ * Parquet a range-reading view of the file, so a file of any size is never loaded whole.
+ * Problems with the file itself become structural issues, like problems inside it.
+ */
+import { createReadStream } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { AsyncBuffer } from 'hyparquet';
+import { glob, isDynamicPattern } from 'tinyglobby';
+import type { DataFormat, ReadEvent, StructuralIssue, StructuralRule } from '../../core/data/batch.js';
+import { readCsv } from '../../core/data/csv-reader.js';
+import { readJsonl } from '../../core/data/jsonl-reader.js';
+import { readParquet } from '../../core/data/parquet-reader.js';
+import { ConfigError } from '../../core/errors.js';
+
+const CHUNK_BYTES = 1 << 20;
+
+export interface DatasetReadOptions {
+  /** The name shown in findings; defaults to `path`. */
+  readonly displayName?: string;
+  readonly batchSize?: number;
+  /** CSV only: cell texts read as null (default `['']`). */
+  readonly nullValues?: readonly string[];
+  /** CSV only: field delimiter (default `,`, or a tab for `.tsv`). */
+  readonly delimiter?: string;
+  /** Overrides the format the extension implies. */
+  readonly format?: DataFormat;
+}
+
+interface FormatChoice {
+  readonly format: DataFormat;
+  readonly gzip: boolean;
+  readonly delimiter?: string;
+}
+
+const EXTENSIONS: Readonly<Record<string, Omit<FormatChoice, 'gzip'>>> = {
+  '.csv': { format: 'csv' },
+  '.tsv': { format: 'csv', delimiter: '\t' },
+  '.jsonl': { format: 'jsonl' },
+  '.ndjson': { format: 'jsonl' },
+  '.parquet': { format: 'parquet' },
+};
+
+const SUPPORTED = '.csv, .tsv, .jsonl, .ndjson, .parquet, and .csv.gz, .tsv.gz, .jsonl.gz, .ndjson.gz';
+
+/** Reads one data file as batches and structural issues; never throws for a bad file. */
+export async function* readDataset(
+  path: string,
+  options: DatasetReadOptions = {},
+): AsyncGenerator<ReadEvent> {
+  const file = options.displayName ?? path;
+  const issue = (rule: StructuralRule, message: string): ReadEvent => ({
+    kind: 'issue',
+    issue: { rule, file, line: null, message } satisfies StructuralIssue,
+  });
+
+  const choice = chooseFormat(path, options.format);
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    yield openIssue(error, issue);
+    return;
+  }
+  let streamed = false;
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) {
+      yield issue('file-unreadable', `${file} is ${info.isDirectory() ? 'a directory' : 'not a regular file'}, not a data file`);
+      return;
+    }
+    if (choice === undefined) {
+      yield issue('unsupported-format', `cannot tell the format of ${file} from its name; supported: ${SUPPORTED}`);
+      return;
+    }
+    const readOptions = { file, ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }) };
+    if (choice.format === 'parquet') {
+      if (choice.gzip) {
+        yield issue('unsupported-format', `${file}: Parquet compresses its own pages and cannot be read gzipped; supported: ${SUPPORTED}`);
+        return;
+      }
+      yield* readParquet(fileAsyncBuffer(handle, info.size), readOptions);
+      return;
+    }
+    streamed = true;
+    const source = openStream(handle, choice.gzip);
+    try {
+      if (choice.format === 'csv') {
+        const delimiter = options.delimiter ?? choice.delimiter;
+        yield* readCsv(source, {
+          ...readOptions,
+          ...(delimiter === undefined ? {} : { delimiter }),
+          ...(options.nullValues === undefined ? {} : { nullValues: options.nullValues }),
+        });
+      } else {
+        yield* readJsonl(source, readOptions);
+      }
+    } catch (error) {
+      if (!(error instanceof SourceError)) throw error;
+      yield issue('file-unreadable', `${file} could not be read to the end: ${error.message}`);
+    }
+  } finally {
+    // The read stream owns and closes the handle once it has been created.
+    if (!streamed) await handle.close();
+  }
+}
+
+/** A read or gunzip failure, told apart from a reader's own (programming) errors. */
+class SourceError extends Error {
+  override readonly name = 'SourceError';
+}
+
+async function* openStream(handle: FileHandle, gzip: boolean): AsyncGenerator<Uint8Array> {
+  const raw = createReadStream('', { fd: handle, highWaterMark: CHUNK_BYTES });
+  const stream = gzip ? pipeline(raw, createGunzip({ chunkSize: CHUNK_BYTES }), () => {}) : raw;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) yield chunk;
+  } catch (error) {
+    throw new SourceError(error instanceof Error ? error.message : String(error), { cause: error });
+  } finally {
+    raw.destroy();
+  }
+}
+
+/** A hyparquet `AsyncBuffer` that reads byte ranges of an open file on demand. */
+export function fileAsyncBuffer(handle: FileHandle, size: number): AsyncBuffer {
+  return {
+    byteLength: size,
+    async slice(start: number, end: number = size): Promise<ArrayBuffer> {
+      const from = Math.max(0, Math.min(start, size));
+      const length = Math.max(0, Math.min(end, size) - from);
+      const bytes = new Uint8Array(length);
+      let done = 0;
+      while (done < length) {
+        const { bytesRead } = await handle.read(bytes, done, length - done, from + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      return done === length ? bytes.buffer : bytes.buffer.slice(0, done);
+    },
+  };
+}
+
+function chooseFormat(path: string, format: DataFormat | undefined): FormatChoice | undefined {
+  let name = path.toLowerCase();
+  const gzip = name.endsWith('.gz');
+  if (gzip) name = name.slice(0, -'.gz'.length);
+  const dot = name.lastIndexOf('.');
+  const byExtension = dot === -1 ? undefined : EXTENSIONS[name.slice(dot)];
+  if (format !== undefined) {
+    return byExtension?.format === format ? { ...byExtension, gzip } : { format, gzip };
+  }
+  return byExtension && { ...byExtension, gzip };
+}
+
+function openIssue(error: unknown, issue: (rule: StructuralRule, message: string) => ReadEvent): ReadEvent {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    return issue('file-not-found', 'the file does not exist; check the path and that it is committed');
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return issue('file-unreadable', `the file cannot be opened: ${reason}`);
+}
+
+/**
+ * Expands file paths and glob patterns, relative to `cwd`, to the files to read: sorted, without
+ * duplicates. A literal path is kept even when missing, so reading it reports `file-not-found`
+ * at the right place; a glob that matches nothing is a configuration mistake.
+ */
+export async function expandDataPaths(
+  patterns: string[],
+  cwd: string,
+): Promise<{ path: string; displayName: string }[]> {
+  const found = new Map<string, string>();
+  const add = (path: string): void => {
+    const absolute = resolve(cwd, path);
+    found.set(absolute, displayNameOf(absolute, cwd));
+  };
+  for (const pattern of patterns) {
+    if (!isDynamicPattern(pattern)) {
+      add(pattern);
+      continue;
+    }
+    const matches = await glob(pattern, { cwd, onlyFiles: true, expandDirectories: false });
+    if (matches.length === 0) {
+      throw new ConfigError(`the pattern "${pattern}" matches no file (searched from ${cwd})`);
+    }
+    for (const match of matches) add(match);
+  }
+  return [...found]
+    .map(([path, displayName]) => ({ path, displayName }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+function displayNameOf(absolute: string, cwd: string): string {
+  const rel = relative(cwd, absolute);
+  const shown = rel === '' || isAbsolute(rel) ? absolute : rel;
+  return shown.split(sep).join('/');
+}
