@@ -69,3 +69,30 @@ describe('lengths', () => {
     expect(codePointLength('👍🏽')).toBe(2);
   });
 });
+
+describe('ISO 8601 against an independent reference', () => {
+  it('agrees with Date.UTC on every day of 1899-2101 and at odd times', () => {
+    const mismatches: string[] = [];
+    for (let t = Date.UTC(1899, 0, 1); t < Date.UTC(2101, 0, 1); t += 86_400_000) {
+      const day = new Date(t).toISOString().slice(0, 10);
+      if (parseDateTime(day) !== t) mismatches.push(day);
+    }
+    expect(mismatches).toEqual([]);
+    const t = Date.UTC(2001, 6, 1, 13, 45, 59, 123);
+    expect(parseDateTime('2001-07-01T13:45:59.123456Z')).toBe(t);
+    expect(parseDateTime('2001-07-01T15:45:59.123+0200')).toBe(t);
+    expect(parseDateTime('2001-07-01T08:15:59.123-05:30')).toBe(t);
+  });
+
+  it('reads years before 100, where Date.UTC would not', () => {
+    // 0001-01-01 is 719,162 days before 1970-01-01 (ISO proleptic Gregorian).
+    expect(parseDateTime('0001-01-01')).toBe(-719_162 * 86_400_000);
+  });
+
+  it.each(['2024-01-01T', '2024-01-01T10', '2024-01-01T10:00:', '2024-01-01T10:00:00.', '2024-01-01T10:00Zx', '2024-01-01 10:00+25:00', '2024-01-01x'])(
+    'refuses %s',
+    (text) => {
+      expect(parseDateTime(text)).toBeUndefined();
+    },
+  );
+});

@@ -1,0 +1,252 @@
+/**
+ * Git data: references (`refs/heads/*`, `refs/tags/*`), annotated tag objects, and commits as the
+ * commits API shows them. Refs in paths may keep their slashes or arrive percent-encoded
+ * (`tags%2Fname`), which is how octokit sends them; both route the same.
+ */
+import { ApiError, notFound, unprocessable, validationFailed } from './api-error.js';
+import { paginate } from './pagination.js';
+import { optionalBoolean, requiredString } from './request-body.js';
+import { repoRoute, type RepoContext, type Route } from './router.js';
+import type { CommitRecord, GitActor, RepoState, TagObjectRecord } from './state.js';
+import { refPath, type Urls } from './urls.js';
+import { nodeId } from './users.js';
+
+function objectJson(repo: RepoState, urls: Urls, sha: string): Record<string, unknown> {
+  const type = repo.tagObjects.has(sha) ? 'tag' : 'commit';
+  return {
+    sha,
+    type,
+    url: `${urls.repoApi(repo)}/git/${type === 'tag' ? 'tags' : 'commits'}/${sha}`,
+  };
+}
+
+export function refJson(
+  repo: RepoState,
+  urls: Urls,
+  ref: string,
+  sha: string,
+): Record<string, unknown> {
+  return {
+    ref,
+    node_id: `REF_${Buffer.from(`${repo.id}:${ref}`).toString('base64url')}`,
+    url: `${urls.repoApi(repo)}/git/${refPath(ref)}`,
+    object: objectJson(repo, urls, sha),
+  };
+}
+
+const UNSIGNED = {
+  verified: false,
+  reason: 'unsigned',
+  signature: null,
+  payload: null,
+  verified_at: null,
+};
+
+export function tagJson(tag: TagObjectRecord, repo: RepoState, urls: Urls): Record<string, unknown> {
+  const url = `${urls.repoApi(repo)}/git/tags/${tag.sha}`;
+  return {
+    node_id: `TAG_${Buffer.from(tag.sha).toString('base64url').slice(0, 24)}`,
+    sha: tag.sha,
+    url,
+    tagger: tag.tagger,
+    object: {
+      sha: tag.objectSha,
+      type: tag.objectType,
+      url: `${urls.repoApi(repo)}/git/${tag.objectType}s/${tag.objectSha}`,
+    },
+    tag: tag.tag,
+    message: tag.message,
+    verification: UNSIGNED,
+  };
+}
+
+export function commitJson(commit: CommitRecord, repo: RepoState, urls: Urls): Record<string, unknown> {
+  const api = urls.repoApi(repo);
+  return {
+    sha: commit.sha,
+    node_id: nodeId('C', Number.parseInt(commit.sha.slice(0, 8), 16)),
+    commit: {
+      author: commit.author,
+      committer: commit.committer,
+      message: commit.message,
+      tree: { sha: commit.treeSha, url: `${api}/git/trees/${commit.treeSha}` },
+      url: `${api}/git/commits/${commit.sha}`,
+      comment_count: 0,
+      verification: UNSIGNED,
+    },
+    url: `${api}/commits/${commit.sha}`,
+    html_url: `${urls.repoHtml(repo)}/commit/${commit.sha}`,
+    comments_url: `${api}/commits/${commit.sha}/comments`,
+    // GitHub gives null when the commit's email matches no account, as seeded commits' do.
+    author: null,
+    committer: null,
+    parents: commit.parents.map((sha) => ({
+      sha,
+      url: `${api}/commits/${sha}`,
+      html_url: `${urls.repoHtml(repo)}/commit/${sha}`,
+    })),
+    stats: { total: 0, additions: 0, deletions: 0 },
+    files: [],
+  };
+}
+
+/** `heads/main` or `refs/heads/main` to the full name. */
+function fullRef(ref: string): string {
+  return ref.startsWith('refs/') ? ref : `refs/${ref}`;
+}
+
+function objectExists(repo: RepoState, sha: string): boolean {
+  return repo.commits.has(sha) || repo.tagObjects.has(sha);
+}
+
+function requireSha(body: Record<string, unknown>): string {
+  const sha = requiredString(body, 'sha');
+  if (!/^[0-9a-f]{40}$/.test(sha)) throw unprocessable('Object does not exist');
+  return sha;
+}
+
+function existingRef(ctx: RepoContext): { ref: string; sha: string } {
+  const ref = fullRef(ctx.params['ref'] ?? '');
+  const sha = ctx.repo.refs.get(ref);
+  if (sha === undefined) throw unprocessable('Reference does not exist');
+  return { ref, sha };
+}
+
+function actor(value: unknown, fallbackDate: string): GitActor {
+  if (typeof value !== 'object' || value === null) {
+    throw validationFailed({ resource: 'Tag', code: 'missing_field', field: 'tagger' });
+  }
+  const v = value as Record<string, unknown>;
+  if (typeof v['name'] !== 'string' || typeof v['email'] !== 'string') {
+    throw validationFailed({ resource: 'Tag', code: 'invalid', field: 'tagger' });
+  }
+  return {
+    name: v['name'],
+    email: v['email'],
+    date: typeof v['date'] === 'string' ? v['date'] : fallbackDate,
+  };
+}
+
+const GIT = '/repos/{owner}/{repo}/git';
+const OBJECT_TYPES = ['commit', 'tree', 'blob', 'tag'] as const;
+
+export const gitRoutes: readonly Route[] = [
+  repoRoute(
+    'GET',
+    `${GIT}/ref/{ref}`,
+    'git/refs#get-a-reference',
+    (ctx) => {
+      const ref = fullRef(ctx.params['ref'] ?? '');
+      const sha = ctx.repo.refs.get(ref);
+      if (sha === undefined) throw notFound();
+      return { status: 200, body: refJson(ctx.repo, ctx.urls, ref, sha) };
+    },
+    { greedy: true },
+  ),
+
+  repoRoute(
+    'GET',
+    `${GIT}/matching-refs/{ref}`,
+    'git/refs#list-matching-references',
+    (ctx) => {
+      const prefix = fullRef(ctx.params['ref'] ?? '');
+      const refs = [...ctx.repo.refs.entries()]
+        .filter(([name]) => name.startsWith(prefix))
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const page = paginate(refs, ctx.req, ctx);
+      return {
+        status: 200,
+        headers: page.headers,
+        body: page.items.map(([name, sha]) => refJson(ctx.repo, ctx.urls, name, sha)),
+      };
+    },
+    { greedy: true },
+  ),
+
+  repoRoute('POST', `${GIT}/refs`, 'git/refs#create-a-reference', (ctx) => {
+    const body = ctx.body();
+    const ref = requiredString(body, 'ref');
+    const sha = requireSha(body);
+    if (!/^refs\/[^/]+\/.+/.test(ref)) {
+      throw unprocessable("Reference name must start with 'refs/' and have at least two slashes.");
+    }
+    if (ctx.repo.refs.has(ref)) throw unprocessable('Reference already exists');
+    if (!objectExists(ctx.repo, sha)) throw unprocessable('Object does not exist');
+    ctx.repo.refs.set(ref, sha);
+    const json = refJson(ctx.repo, ctx.urls, ref, sha);
+    return { status: 201, headers: { location: String(json['url']) }, body: json };
+  }),
+
+  repoRoute(
+    'PATCH',
+    `${GIT}/refs/{ref}`,
+    'git/refs#update-a-reference',
+    (ctx) => {
+      const { ref, sha: current } = existingRef(ctx);
+      const body = ctx.body();
+      const sha = requireSha(body);
+      const force = optionalBoolean(body, 'force') ?? false;
+      if (!objectExists(ctx.repo, sha)) throw unprocessable('Object does not exist');
+      if (!force && ref.startsWith('refs/heads/') && !ctx.repo.isAncestor(current, sha)) {
+        throw unprocessable('Update is not a fast forward');
+      }
+      ctx.repo.refs.set(ref, sha);
+      return { status: 200, body: refJson(ctx.repo, ctx.urls, ref, sha) };
+    },
+    { greedy: true },
+  ),
+
+  repoRoute(
+    'DELETE',
+    `${GIT}/refs/{ref}`,
+    'git/refs#delete-a-reference',
+    (ctx) => {
+      const { ref } = existingRef(ctx);
+      ctx.repo.refs.delete(ref);
+      return { status: 204 };
+    },
+    { greedy: true },
+  ),
+
+  repoRoute('POST', `${GIT}/tags`, 'git/tags#create-a-tag-object', (ctx) => {
+    const body = ctx.body();
+    const tag = requiredString(body, 'tag');
+    const message = requiredString(body, 'message');
+    const objectSha = requiredString(body, 'object');
+    const type = requiredString(body, 'type');
+    if (!(OBJECT_TYPES as readonly string[]).includes(type)) {
+      throw validationFailed({ resource: 'Tag', code: 'invalid', field: 'type' });
+    }
+    if (!objectExists(ctx.repo, objectSha)) throw unprocessable('Object does not exist');
+    const now = ctx.state.timestamp();
+    const tagger =
+      body['tagger'] === undefined
+        ? { name: ctx.actor.login, email: `${ctx.actor.id}+${ctx.actor.login}@users.noreply.github.com`, date: now }
+        : actor(body['tagger'], now);
+    const record = ctx.repo.createTagObject({
+      tag,
+      message,
+      objectSha,
+      objectType: type as TagObjectRecord['objectType'],
+      tagger,
+    });
+    const json = tagJson(record, ctx.repo, ctx.urls);
+    return { status: 201, headers: { location: String(json['url']) }, body: json };
+  }),
+
+  repoRoute('GET', `${GIT}/tags/{tag_sha}`, 'git/tags#get-a-tag', (ctx) => {
+    const tag = ctx.repo.tagObjects.get(ctx.params['tag_sha'] ?? '');
+    if (tag === undefined) throw notFound();
+    return { status: 200, body: tagJson(tag, ctx.repo, ctx.urls) };
+  }),
+
+  repoRoute('GET', '/repos/{owner}/{repo}/commits/{ref}', 'commits/commits#get-a-commit', (ctx) => {
+    const ref = ctx.params['ref'] ?? '';
+    const sha = ctx.repo.resolveCommitish(ref);
+    const commit = sha !== undefined ? ctx.repo.commits.get(sha) : undefined;
+    if (commit === undefined) {
+      throw new ApiError(422, `No commit found for SHA: ${ref}`);
+    }
+    return { status: 200, body: commitJson(commit, ctx.repo, ctx.urls) };
+  }),
+];

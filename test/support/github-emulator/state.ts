@@ -1,0 +1,616 @@
+/**
+ * The emulator's in-memory GitHub: users, tokens and repositories with everything the product
+ * touches. Tests seed it before a run and inspect it after; the route handlers read and write the
+ * same records. Records keep semantic values only; the JSON GitHub would send is built from them by
+ * each resource's file, because URLs depend on the address the server listens on.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createZip } from './zip.js';
+
+export type UserType = 'User' | 'Bot' | 'Organization';
+/** Repository roles, strongest first, as GitHub names them. */
+export type Role = 'admin' | 'maintain' | 'write' | 'triage' | 'read';
+
+export interface UserRecord {
+  readonly login: string;
+  readonly id: number;
+  readonly type: UserType;
+  readonly siteAdmin: boolean;
+  readonly name: string | null;
+  readonly email: string | null;
+}
+
+export interface TokenRecord {
+  readonly login: string;
+  /** What the token may do on every repository: `read` makes writes answer 403, as a fork's token does. */
+  readonly access: 'read' | 'write';
+}
+
+export interface LabelRecord {
+  readonly id: number;
+  name: string;
+  color: string;
+  description: string | null;
+  readonly isDefault: boolean;
+}
+
+export interface IssueRecord {
+  readonly id: number;
+  readonly number: number;
+  title: string;
+  body: string | null;
+  state: 'open' | 'closed';
+  stateReason: 'completed' | 'reopened' | 'not_planned' | 'duplicate' | null;
+  readonly user: string;
+  /** Lower-cased label names, in the order they were added. */
+  labels: string[];
+  locked: boolean;
+  readonly createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  closedBy: string | null;
+  /** Set when the issue is a pull request's conversation. */
+  readonly isPullRequest: boolean;
+}
+
+export interface CommentRecord {
+  readonly id: number;
+  readonly issueNumber: number;
+  body: string;
+  readonly user: string;
+  readonly createdAt: string;
+  updatedAt: string;
+}
+
+export interface PullRecord {
+  readonly id: number;
+  readonly number: number;
+  readonly headRef: string;
+  headSha: string;
+  baseRef: string;
+  baseSha: string;
+  draft: boolean;
+  merged: boolean;
+  mergedAt: string | null;
+  mergedBy: string | null;
+  mergeCommitSha: string | null;
+  maintainerCanModify: boolean;
+}
+
+export type ReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'PENDING' | 'DISMISSED';
+
+export interface ReviewRecord {
+  readonly id: number;
+  readonly pullNumber: number;
+  readonly user: string;
+  body: string;
+  state: ReviewState;
+  readonly commitId: string;
+  submittedAt: string | null;
+}
+
+export interface ReleaseRecord {
+  readonly id: number;
+  tagName: string;
+  targetCommitish: string;
+  name: string | null;
+  body: string | null;
+  draft: boolean;
+  prerelease: boolean;
+  readonly author: string;
+  readonly createdAt: string;
+  updatedAt: string;
+  publishedAt: string | null;
+  /** GitHub's `untagged-<hex>` name that a draft's URLs carry instead of its tag. */
+  readonly untaggedName: string;
+}
+
+export interface AssetRecord {
+  readonly id: number;
+  readonly releaseId: number;
+  name: string;
+  label: string;
+  readonly contentType: string;
+  readonly data: Buffer;
+  readonly digest: string;
+  readonly uploader: string;
+  downloadCount: number;
+  readonly createdAt: string;
+  updatedAt: string;
+  /** Unguessable part of the redirect target, standing in for a signed storage URL. */
+  readonly downloadKey: string;
+}
+
+export interface GitActor {
+  readonly name: string;
+  readonly email: string;
+  readonly date: string;
+}
+
+export interface CommitRecord {
+  readonly sha: string;
+  readonly treeSha: string;
+  readonly message: string;
+  readonly parents: readonly string[];
+  readonly author: GitActor;
+  readonly committer: GitActor;
+}
+
+export interface TagObjectRecord {
+  readonly sha: string;
+  readonly tag: string;
+  readonly message: string;
+  readonly objectSha: string;
+  readonly objectType: 'commit' | 'tree' | 'blob' | 'tag';
+  readonly tagger: GitActor;
+}
+
+export interface AnnotationRecord {
+  readonly path: string;
+  readonly start_line: number;
+  readonly end_line: number;
+  readonly start_column?: number;
+  readonly end_column?: number;
+  readonly annotation_level: 'notice' | 'warning' | 'failure';
+  readonly message: string;
+  readonly title?: string;
+  readonly raw_details?: string;
+}
+
+export type CheckStatus = 'queued' | 'in_progress' | 'completed';
+export type CheckConclusion =
+  | 'success'
+  | 'failure'
+  | 'neutral'
+  | 'cancelled'
+  | 'skipped'
+  | 'timed_out'
+  | 'action_required';
+
+export interface CheckRunRecord {
+  readonly id: number;
+  readonly checkSuiteId: number;
+  name: string;
+  readonly headSha: string;
+  status: CheckStatus;
+  conclusion: CheckConclusion | null;
+  externalId: string;
+  detailsUrl: string | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  output: { title: string | null; summary: string | null; text: string | null };
+  annotations: AnnotationRecord[];
+}
+
+export type CommitState = 'error' | 'failure' | 'pending' | 'success';
+
+export interface StatusRecord {
+  readonly id: number;
+  readonly sha: string;
+  readonly state: CommitState;
+  readonly targetUrl: string | null;
+  readonly description: string | null;
+  readonly context: string;
+  readonly creator: string;
+  readonly createdAt: string;
+}
+
+export interface WorkflowRecord {
+  readonly id: number;
+  readonly name: string;
+  /** `.github/workflows/<file>`; its file name also identifies the workflow in URLs. */
+  readonly path: string;
+}
+
+export interface WorkflowRunRecord {
+  readonly id: number;
+  readonly workflowId: number;
+  readonly runNumber: number;
+  readonly event: string;
+  status: 'queued' | 'in_progress' | 'completed' | 'waiting' | 'requested' | 'pending';
+  conclusion: string | null;
+  readonly headBranch: string | null;
+  readonly headSha: string;
+  readonly displayTitle: string;
+  readonly actor: string;
+  readonly createdAt: string;
+  updatedAt: string;
+}
+
+export interface ArtifactRecord {
+  readonly id: number;
+  readonly runId: number;
+  readonly name: string;
+  /** The zip GitHub would serve, built when the artifact is seeded. */
+  readonly zip: Buffer;
+  readonly digest: string;
+  expired: boolean;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  readonly downloadKey: string;
+}
+
+export interface DispatchRecord {
+  readonly workflowId: number;
+  readonly workflowPath: string;
+  readonly ref: string;
+  readonly inputs: Readonly<Record<string, unknown>>;
+  readonly actor: string;
+  readonly runId: number;
+  readonly at: string;
+}
+
+export interface RateLimitRecord {
+  limit: number;
+  remaining: number;
+  /** Epoch seconds when `remaining` returns to `limit`. */
+  reset: number;
+  used: number;
+}
+
+function sha1(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+export function sha256Digest(data: Buffer): string {
+  return `sha256:${createHash('sha256').update(data).digest('hex')}`;
+}
+
+/** GitHub's timestamps: ISO 8601 in UTC without milliseconds. */
+export function isoSeconds(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export class RepoState {
+  readonly collaborators = new Map<string, Role>();
+  readonly labels = new Map<string, LabelRecord>();
+  readonly issues = new Map<number, IssueRecord>();
+  readonly comments = new Map<number, CommentRecord>();
+  readonly pulls = new Map<number, PullRecord>();
+  readonly reviews = new Map<number, ReviewRecord>();
+  readonly releases = new Map<number, ReleaseRecord>();
+  readonly assets = new Map<number, AssetRecord>();
+  /** Full ref name (`refs/heads/main`) to the SHA it points at. */
+  readonly refs = new Map<string, string>();
+  readonly commits = new Map<string, CommitRecord>();
+  readonly tagObjects = new Map<string, TagObjectRecord>();
+  readonly checkRuns = new Map<number, CheckRunRecord>();
+  readonly statuses: StatusRecord[] = [];
+  readonly workflows = new Map<number, WorkflowRecord>();
+  readonly runs = new Map<number, WorkflowRunRecord>();
+  readonly artifacts = new Map<number, ArtifactRecord>();
+  readonly dispatches: DispatchRecord[] = [];
+  /** Issues and pull requests share one sequence of numbers, as on GitHub. */
+  nextNumber = 1;
+
+  constructor(
+    readonly world: EmulatorState,
+    readonly id: number,
+    readonly owner: UserRecord,
+    readonly name: string,
+    readonly isPrivate: boolean,
+    public defaultBranch: string,
+    readonly createdAt: string,
+  ) {}
+
+  get fullName(): string {
+    return `${this.owner.login}/${this.name}`;
+  }
+
+  /** The role `login` holds here; the owner is admin. */
+  roleOf(login: string): Role | undefined {
+    if (login.toLowerCase() === this.owner.login.toLowerCase()) return 'admin';
+    return this.collaborators.get(login.toLowerCase());
+  }
+
+  addCollaborator(login: string, role: Role = 'write'): UserRecord {
+    const user = this.world.user(login) ?? this.world.addUser(login);
+    this.collaborators.set(login.toLowerCase(), role);
+    return user;
+  }
+
+  addLabel(name: string, options: { color?: string; description?: string | null } = {}): LabelRecord {
+    const label: LabelRecord = {
+      id: this.world.nextId(),
+      name,
+      color: options.color ?? 'ededed',
+      description: options.description ?? null,
+      isDefault: false,
+    };
+    this.labels.set(name.toLowerCase(), label);
+    return label;
+  }
+
+  /** Adds a commit object; its SHA is a Git-like hash of its content, so it is stable per content. */
+  addCommit(
+    options: { message?: string; parents?: readonly string[]; author?: Partial<GitActor> } = {},
+  ): CommitRecord {
+    const date = options.author?.date ?? this.world.timestamp();
+    const author: GitActor = {
+      name: options.author?.name ?? 'Mona Lisa',
+      email: options.author?.email ?? 'mona@example.com',
+      date,
+    };
+    const message = options.message ?? `Commit ${this.commits.size + 1}`;
+    const parents = options.parents ?? [];
+    const treeSha = sha1(`tree ${this.fullName} ${message} ${this.commits.size}`);
+    const content = [
+      `tree ${treeSha}`,
+      ...parents.map((p) => `parent ${p}`),
+      `author ${author.name} <${author.email}> ${date}`,
+      `committer ${author.name} <${author.email}> ${date}`,
+      '',
+      message,
+    ].join('\n');
+    const commit: CommitRecord = {
+      sha: sha1(`commit ${Buffer.byteLength(content)}\0${content}`),
+      treeSha,
+      message,
+      parents,
+      author,
+      committer: author,
+    };
+    this.commits.set(commit.sha, commit);
+    return commit;
+  }
+
+  /** Adds a commit on top of `branch` (creating the branch) and moves the branch to it. */
+  commitOnBranch(branch: string, message?: string): CommitRecord {
+    const parent = this.refs.get(`refs/heads/${branch}`);
+    const commit = this.addCommit({
+      ...(message !== undefined && { message }),
+      parents: parent !== undefined ? [parent] : [],
+    });
+    this.refs.set(`refs/heads/${branch}`, commit.sha);
+    return commit;
+  }
+
+  addWorkflow(file: string, name?: string): WorkflowRecord {
+    const workflow: WorkflowRecord = {
+      id: this.world.nextId(),
+      name: name ?? file.replace(/\.ya?ml$/, ''),
+      path: `.github/workflows/${file}`,
+    };
+    this.workflows.set(workflow.id, workflow);
+    return workflow;
+  }
+
+  addWorkflowRun(
+    workflow: WorkflowRecord,
+    options: {
+      event?: string;
+      branch?: string | null;
+      headSha?: string;
+      status?: WorkflowRunRecord['status'];
+      conclusion?: string | null;
+      actor?: string;
+      displayTitle?: string;
+    } = {},
+  ): WorkflowRunRecord {
+    const branch = options.branch === undefined ? this.defaultBranch : options.branch;
+    const headSha =
+      options.headSha ??
+      (branch !== null ? this.refs.get(`refs/heads/${branch}`) : undefined) ??
+      this.commitOnBranch(branch ?? this.defaultBranch).sha;
+    const now = this.world.timestamp();
+    const run: WorkflowRunRecord = {
+      id: this.world.nextId(),
+      workflowId: workflow.id,
+      runNumber: [...this.runs.values()].filter((r) => r.workflowId === workflow.id).length + 1,
+      event: options.event ?? 'push',
+      status: options.status ?? 'completed',
+      conclusion:
+        options.conclusion !== undefined
+          ? options.conclusion
+          : (options.status ?? 'completed') === 'completed'
+            ? 'success'
+            : null,
+      headBranch: branch,
+      headSha,
+      displayTitle: options.displayTitle ?? workflow.name,
+      actor: options.actor ?? this.owner.login,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.runs.set(run.id, run);
+    return run;
+  }
+
+  /** An artifact of `run` holding `files` (path to content), zipped as GitHub serves it. */
+  addArtifact(
+    run: WorkflowRunRecord,
+    name: string,
+    files: Readonly<Record<string, string | Buffer>>,
+    options: { expired?: boolean } = {},
+  ): ArtifactRecord {
+    const created = this.world.clock();
+    const zip = createZip(
+      Object.entries(files).map(([path, content]) => ({
+        name: path,
+        data: typeof content === 'string' ? Buffer.from(content, 'utf8') : content,
+      })),
+      created,
+    );
+    const artifact: ArtifactRecord = {
+      id: this.world.nextId(),
+      runId: run.id,
+      name,
+      zip,
+      digest: sha256Digest(zip),
+      expired: options.expired ?? false,
+      createdAt: isoSeconds(created),
+      expiresAt: isoSeconds(new Date(created.getTime() + 90 * 24 * 3600 * 1000)),
+      downloadKey: randomBytes(12).toString('hex'),
+    };
+    this.artifacts.set(artifact.id, artifact);
+    return artifact;
+  }
+
+  /** Every pull request and issue record by number, for lookups that accept either. */
+  issue(number: number): IssueRecord | undefined {
+    return this.issues.get(number);
+  }
+
+  /** Resolves a branch, tag or SHA (full or abbreviated) to a commit SHA, peeling tag objects. */
+  resolveCommitish(ref: string): string | undefined {
+    const candidates = [ref, `refs/heads/${ref}`, `refs/tags/${ref}`, `refs/${ref}`];
+    for (const name of candidates) {
+      const sha = this.refs.get(name);
+      if (sha !== undefined) return this.peel(sha);
+    }
+    if (/^[0-9a-f]{7,40}$/.test(ref)) {
+      for (const sha of this.commits.keys()) if (sha.startsWith(ref)) return sha;
+    }
+    return undefined;
+  }
+
+  /** The commit an object SHA ends at, following annotated tags. */
+  peel(sha: string): string | undefined {
+    let current = sha;
+    for (let hops = 0; hops < 10; hops += 1) {
+      if (this.commits.has(current)) return current;
+      const tag = this.tagObjects.get(current);
+      if (tag === undefined) return undefined;
+      current = tag.objectSha;
+    }
+    return undefined;
+  }
+
+  /** Whether `ancestor` is reachable from `descendant` through parents. */
+  isAncestor(ancestor: string, descendant: string): boolean {
+    const seen = new Set<string>();
+    const queue = [descendant];
+    while (queue.length > 0) {
+      const sha = queue.pop() as string;
+      if (sha === ancestor) return true;
+      if (seen.has(sha)) continue;
+      seen.add(sha);
+      queue.push(...(this.commits.get(sha)?.parents ?? []));
+    }
+    return false;
+  }
+
+  createTagObject(options: Omit<TagObjectRecord, 'sha'>): TagObjectRecord {
+    const content = [
+      `object ${options.objectSha}`,
+      `type ${options.objectType}`,
+      `tag ${options.tag}`,
+      `tagger ${options.tagger.name} <${options.tagger.email}> ${options.tagger.date}`,
+      '',
+      options.message,
+    ].join('\n');
+    const tag: TagObjectRecord = {
+      ...options,
+      sha: sha1(`tag ${Buffer.byteLength(content)}\0${content}`),
+    };
+    this.tagObjects.set(tag.sha, tag);
+    return tag;
+  }
+
+  /** Marks an open pull request merged into its base, as a maintainer's merge would. */
+  mergePull(number: number, mergedBy: string = this.owner.login): PullRecord {
+    const pull = this.pulls.get(number);
+    const issue = this.issues.get(number);
+    if (pull === undefined || issue === undefined) throw new Error(`No pull request #${number}`);
+    const merge = this.addCommit({
+      message: `Merge pull request #${number} from ${this.owner.login}/${pull.headRef}`,
+      parents: [pull.baseSha, pull.headSha],
+    });
+    this.refs.set(`refs/heads/${pull.baseRef}`, merge.sha);
+    const now = this.world.timestamp();
+    Object.assign(pull, { merged: true, mergedAt: now, mergedBy, mergeCommitSha: merge.sha });
+    Object.assign(issue, { state: 'closed', closedAt: now, closedBy: mergedBy, updatedAt: now });
+    return pull;
+  }
+}
+
+export interface EmulatorStateOptions {
+  readonly now?: () => Date;
+}
+
+export class EmulatorState {
+  readonly users = new Map<string, UserRecord>();
+  readonly tokens = new Map<string, TokenRecord>();
+  readonly repos = new Map<string, RepoState>();
+  readonly rateLimit: RateLimitRecord;
+  private lastId = 1000;
+  private readonly now: () => Date;
+
+  constructor(options: EmulatorStateOptions = {}) {
+    this.now = options.now ?? (() => new Date());
+    this.rateLimit = {
+      limit: 5000,
+      remaining: 5000,
+      used: 0,
+      reset: Math.floor(this.now().getTime() / 1000) + 3600,
+    };
+  }
+
+  /** One counter for every object, so IDs never collide across kinds (GitHub's are global too). */
+  nextId(): number {
+    this.lastId += 1;
+    return this.lastId;
+  }
+
+  timestamp(): string {
+    return isoSeconds(this.now());
+  }
+
+  clock(): Date {
+    return this.now();
+  }
+
+  user(login: string): UserRecord | undefined {
+    return this.users.get(login.toLowerCase());
+  }
+
+  addUser(
+    login: string,
+    options: { type?: UserType; id?: number; name?: string | null; email?: string | null } = {},
+  ): UserRecord {
+    const user: UserRecord = {
+      login,
+      id: options.id ?? this.nextId(),
+      type: options.type ?? (login.endsWith('[bot]') ? 'Bot' : 'User'),
+      siteAdmin: false,
+      name: options.name ?? null,
+      email: options.email ?? null,
+    };
+    this.users.set(login.toLowerCase(), user);
+    return user;
+  }
+
+  addToken(token: string, login: string, access: TokenRecord['access'] = 'write'): void {
+    if (this.user(login) === undefined) this.addUser(login);
+    this.tokens.set(token, { login, access });
+  }
+
+  addRepo(
+    owner: string,
+    name: string,
+    options: { private?: boolean; defaultBranch?: string; ownerType?: UserType } = {},
+  ): RepoState {
+    const ownerRecord = this.user(owner) ?? this.addUser(owner, { type: options.ownerType ?? 'User' });
+    const repo = new RepoState(
+      this,
+      this.nextId(),
+      ownerRecord,
+      name,
+      options.private ?? false,
+      options.defaultBranch ?? 'main',
+      this.timestamp(),
+    );
+    repo.commitOnBranch(repo.defaultBranch, 'Initial commit');
+    this.repos.set(repo.fullName.toLowerCase(), repo);
+    return repo;
+  }
+
+  repo(owner: string, name: string): RepoState | undefined {
+    return this.repos.get(`${owner}/${name}`.toLowerCase());
+  }
+
+  repoById(id: number): RepoState | undefined {
+    for (const repo of this.repos.values()) if (repo.id === id) return repo;
+    return undefined;
+  }
+}
