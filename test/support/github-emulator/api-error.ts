@@ -7,7 +7,8 @@ export const DOCS_ROOT = 'https://docs.github.com/rest';
 
 export interface ValidationDetail {
   readonly resource: string;
-  readonly code: 'missing' | 'missing_field' | 'invalid' | 'already_exists' | 'unprocessable' | 'custom';
+  readonly code:
+    'missing' | 'missing_field' | 'invalid' | 'already_exists' | 'unprocessable' | 'custom';
   readonly field?: string;
   readonly message?: string;
   readonly value?: string | number | null;
@@ -32,7 +33,7 @@ export class ApiError extends Error {
     return {
       message: this.message,
       ...(this.extra.errors !== undefined && { errors: this.extra.errors }),
-      documentation_url: docs !== undefined ? `${DOCS_ROOT}/${docs}` : DOCS_ROOT,
+      documentation_url: docs !== undefined && docs !== '' ? `${DOCS_ROOT}/${docs}` : DOCS_ROOT,
       status: String(this.status),
     };
   }

@@ -37,7 +37,14 @@ function actionsApp(urls: Urls): Record<string, unknown> {
     client_id: 'Iv1.05c79e9ad1f6bdfa',
     node_id: 'MDM6QXBwMTUzNjg=',
     owner: simpleUser(
-      { login: 'github', id: 9919, type: 'Organization', siteAdmin: false, name: null, email: null },
+      {
+        login: 'github',
+        id: 9919,
+        type: 'Organization',
+        siteAdmin: false,
+        name: null,
+        email: null,
+      },
       urls,
     ),
     name: 'GitHub Actions',
@@ -46,12 +53,23 @@ function actionsApp(urls: Urls): Record<string, unknown> {
     html_url: urls.html('/apps/github-actions'),
     created_at: '2018-07-30T09:30:17Z',
     updated_at: '2024-04-10T20:33:16Z',
-    permissions: { actions: 'write', checks: 'write', contents: 'write', metadata: 'read', pull_requests: 'write', statuses: 'write' },
+    permissions: {
+      actions: 'write',
+      checks: 'write',
+      contents: 'write',
+      metadata: 'read',
+      pull_requests: 'write',
+      statuses: 'write',
+    },
     events: ['check_run', 'check_suite', 'pull_request', 'push', 'release', 'workflow_dispatch'],
   };
 }
 
-export function checkRunJson(run: CheckRunRecord, repo: RepoState, urls: Urls): Record<string, unknown> {
+export function checkRunJson(
+  run: CheckRunRecord,
+  repo: RepoState,
+  urls: Urls,
+): Record<string, unknown> {
   const url = `${urls.repoApi(repo)}/check-runs/${run.id}`;
   const pulls = [...repo.pulls.values()].filter(
     (p) => p.headSha === run.headSha && repo.issue(p.number)?.state === 'open',
@@ -108,7 +126,11 @@ function annotations(value: unknown): AnnotationRecord[] {
       typeof level === 'string' &&
       (LEVELS as readonly string[]).includes(level);
     if (!valid) {
-      throw validationFailed({ resource: 'CheckRun', code: 'invalid', field: 'output.annotations' });
+      throw validationFailed({
+        resource: 'CheckRun',
+        code: 'invalid',
+        field: 'output.annotations',
+      });
     }
     return a as unknown as AnnotationRecord;
   });

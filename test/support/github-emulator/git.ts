@@ -42,7 +42,11 @@ const UNSIGNED = {
   verified_at: null,
 };
 
-export function tagJson(tag: TagObjectRecord, repo: RepoState, urls: Urls): Record<string, unknown> {
+export function tagJson(
+  tag: TagObjectRecord,
+  repo: RepoState,
+  urls: Urls,
+): Record<string, unknown> {
   const url = `${urls.repoApi(repo)}/git/tags/${tag.sha}`;
   return {
     node_id: `TAG_${Buffer.from(tag.sha).toString('base64url').slice(0, 24)}`,
@@ -60,7 +64,11 @@ export function tagJson(tag: TagObjectRecord, repo: RepoState, urls: Urls): Reco
   };
 }
 
-export function commitJson(commit: CommitRecord, repo: RepoState, urls: Urls): Record<string, unknown> {
+export function commitJson(
+  commit: CommitRecord,
+  repo: RepoState,
+  urls: Urls,
+): Record<string, unknown> {
   const api = urls.repoApi(repo);
   return {
     sha: commit.sha,
@@ -221,7 +229,11 @@ export const gitRoutes: readonly Route[] = [
     const now = ctx.state.timestamp();
     const tagger =
       body['tagger'] === undefined
-        ? { name: ctx.actor.login, email: `${ctx.actor.id}+${ctx.actor.login}@users.noreply.github.com`, date: now }
+        ? {
+            name: ctx.actor.login,
+            email: `${ctx.actor.id}+${ctx.actor.login}@users.noreply.github.com`,
+            date: now,
+          }
         : actor(body['tagger'], now);
     const record = ctx.repo.createTagObject({
       tag,

@@ -57,7 +57,11 @@ export function issueHtmlUrl(issue: IssueRecord, repo: RepoState, urls: Urls): s
   return `${urls.repoHtml(repo)}/${issue.isPullRequest ? 'pull' : 'issues'}/${issue.number}`;
 }
 
-export function issueJson(issue: IssueRecord, repo: RepoState, urls: Urls): Record<string, unknown> {
+export function issueJson(
+  issue: IssueRecord,
+  repo: RepoState,
+  urls: Urls,
+): Record<string, unknown> {
   const api = `${urls.repoApi(repo)}/issues/${issue.number}`;
   const comments = [...repo.comments.values()].filter((c) => c.issueNumber === issue.number);
   const pull = issue.isPullRequest ? repo.pulls.get(issue.number) : undefined;
@@ -116,7 +120,8 @@ function labelList(body: unknown): string[] {
   // GitHub takes `{"labels": [...]}`, a bare array, or `{"labels": [{"name": ...}]}`.
   const wrapped = Array.isArray(body) ? { labels: body } : (body as Record<string, unknown>);
   const names = optionalStringArray(wrapped, 'labels');
-  if (names === undefined) throw validationFailed({ resource: 'Label', code: 'missing_field', field: 'labels' });
+  if (names === undefined)
+    throw validationFailed({ resource: 'Label', code: 'missing_field', field: 'labels' });
   return names;
 }
 

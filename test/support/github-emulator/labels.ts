@@ -7,7 +7,11 @@ import type { LabelRecord, RepoState } from './state.js';
 import { segment, type Urls } from './urls.js';
 import { nodeId } from './users.js';
 
-export function labelJson(label: LabelRecord, repo: RepoState, urls: Urls): Record<string, unknown> {
+export function labelJson(
+  label: LabelRecord,
+  repo: RepoState,
+  urls: Urls,
+): Record<string, unknown> {
   return {
     id: label.id,
     node_id: nodeId('LA', label.id),
@@ -56,7 +60,8 @@ export const labelRoutes: readonly Route[] = [
       color: color.toLowerCase(),
       description: optionalString(body, 'description') ?? null,
     });
-    return { status: 201, body: labelJson(label, ctx.repo, ctx.urls) };
+    const json = labelJson(label, ctx.repo, ctx.urls);
+    return { status: 201, headers: { location: String(json['url']) }, body: json };
   }),
 
   repoRoute('GET', `${LABELS}/{name}`, 'issues/labels#get-a-label', (ctx) => {

@@ -1,9 +1,5 @@
 /** Pull requests and their reviews. A pull request is also an issue, sharing its number. */
-import {
-  notFound,
-  unprocessableEntity,
-  validationFailed,
-} from './api-error.js';
+import { notFound, unprocessableEntity, validationFailed } from './api-error.js';
 import { checkBodyLength, issueLabels, updateIssueState } from './issues.js';
 import { labelJson } from './labels.js';
 import { paginate } from './pagination.js';
@@ -170,7 +166,8 @@ export const pullRoutes: readonly Route[] = [
       .filter(({ issue }) => state === 'all' || issue.state === state)
       .filter(
         ({ pull }) =>
-          head === null || `${ctx.repo.owner.login}:${pull.headRef}`.toLowerCase() === head.toLowerCase(),
+          head === null ||
+          `${ctx.repo.owner.login}:${pull.headRef}`.toLowerCase() === head.toLowerCase(),
       )
       .filter(({ pull }) => base === null || pull.baseRef === base)
       .sort((a, b) => (direction === 'asc' ? 1 : -1) * (a.pull.number - b.pull.number));
@@ -205,7 +202,10 @@ export const pullRoutes: readonly Route[] = [
       });
     }
     const open = [...ctx.repo.pulls.values()].find(
-      (p) => p.headRef === headRef && p.baseRef === baseRef && ctx.repo.issue(p.number)?.state === 'open',
+      (p) =>
+        p.headRef === headRef &&
+        p.baseRef === baseRef &&
+        ctx.repo.issue(p.number)?.state === 'open',
     );
     if (open !== undefined) {
       throw validationFailed({
@@ -323,7 +323,8 @@ export const pullRoutes: readonly Route[] = [
         throw unprocessableEntity('Can not approve your own pull request');
       }
       if ((event === 'REQUEST_CHANGES' || event === 'COMMENT') && text.trim() === '') {
-        throw unprocessableEntity(`Review Can not ${event === 'COMMENT' ? 'comment' : 'request changes'} without a body`);
+        // GitHub requires a body for these events; the exact wording of its refusal is a guess.
+        throw unprocessableEntity(`Body is required for a ${event} review`);
       }
       const review: ReviewRecord = {
         id: ctx.state.nextId(),

@@ -6,12 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { characterCount, notFound, validationFailed } from './api-error.js';
 import { paginate } from './pagination.js';
 import { assetJson } from './release-assets.js';
-import {
-  nullableString,
-  optionalBoolean,
-  optionalString,
-  requiredString,
-} from './request-body.js';
+import { nullableString, optionalBoolean, optionalString, requiredString } from './request-body.js';
 import { repoRoute, type RepoContext, type Route } from './router.js';
 import type { ReleaseRecord, RepoState } from './state.js';
 import { refPath, type Urls } from './urls.js';
@@ -145,12 +140,17 @@ export const releaseRoutes: readonly Route[] = [
     return { status: 200, body: releaseJson(latest, ctx.repo, ctx.urls) };
   }),
 
-  repoRoute('GET', `${RELEASES}/tags/{tag}`, 'releases/releases#get-a-release-by-tag-name', (ctx) => {
-    const tag = ctx.params['tag'] ?? '';
-    const release = [...ctx.repo.releases.values()].find((r) => !r.draft && r.tagName === tag);
-    if (release === undefined) throw notFound();
-    return { status: 200, body: releaseJson(release, ctx.repo, ctx.urls) };
-  }),
+  repoRoute(
+    'GET',
+    `${RELEASES}/tags/{tag}`,
+    'releases/releases#get-a-release-by-tag-name',
+    (ctx) => {
+      const tag = ctx.params['tag'] ?? '';
+      const release = [...ctx.repo.releases.values()].find((r) => !r.draft && r.tagName === tag);
+      if (release === undefined) throw notFound();
+      return { status: 200, body: releaseJson(release, ctx.repo, ctx.urls) };
+    },
+  ),
 
   repoRoute('GET', RELEASE, 'releases/releases#get-a-release', (ctx) => ({
     status: 200,

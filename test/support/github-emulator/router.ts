@@ -129,7 +129,11 @@ export class Router {
   constructor(routes: readonly Route[]) {
     for (const r of routes) {
       const parts = r.template.split('/').slice(1);
-      this.routes.push({ route: r, parts, literals: parts.filter((p) => !p.startsWith('{')).length });
+      this.routes.push({
+        route: r,
+        parts,
+        literals: parts.filter((p) => !p.startsWith('{')).length,
+      });
     }
   }
 

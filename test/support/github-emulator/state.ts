@@ -159,13 +159,7 @@ export interface AnnotationRecord {
 
 export type CheckStatus = 'queued' | 'in_progress' | 'completed';
 export type CheckConclusion =
-  | 'success'
-  | 'failure'
-  | 'neutral'
-  | 'cancelled'
-  | 'skipped'
-  | 'timed_out'
-  | 'action_required';
+  'success' | 'failure' | 'neutral' | 'cancelled' | 'skipped' | 'timed_out' | 'action_required';
 
 export interface CheckRunRecord {
   readonly id: number;
@@ -309,7 +303,10 @@ export class RepoState {
     return user;
   }
 
-  addLabel(name: string, options: { color?: string; description?: string | null } = {}): LabelRecord {
+  addLabel(
+    name: string,
+    options: { color?: string; description?: string | null } = {},
+  ): LabelRecord {
     const label: LabelRecord = {
       id: this.world.nextId(),
       name,
@@ -444,6 +441,60 @@ export class RepoState {
     };
     this.artifacts.set(artifact.id, artifact);
     return artifact;
+  }
+
+  /** Seeds an issue without a request; labels are created when missing. */
+  addIssue(
+    options: {
+      title?: string;
+      body?: string | null;
+      user?: string;
+      labels?: readonly string[];
+      state?: 'open' | 'closed';
+    } = {},
+  ): IssueRecord {
+    const now = this.world.timestamp();
+    const labels: string[] = [];
+    for (const name of options.labels ?? []) {
+      if (!this.labels.has(name.toLowerCase())) this.addLabel(name);
+      labels.push(name.toLowerCase());
+    }
+    const closed = options.state === 'closed';
+    const number = this.nextNumber++;
+    const user = options.user ?? this.owner.login;
+    const issue: IssueRecord = {
+      id: this.world.nextId(),
+      number,
+      title: options.title ?? `Issue ${number}`,
+      body: options.body ?? null,
+      state: closed ? 'closed' : 'open',
+      stateReason: closed ? 'completed' : null,
+      user,
+      labels,
+      locked: false,
+      createdAt: now,
+      updatedAt: now,
+      closedAt: closed ? now : null,
+      closedBy: closed ? user : null,
+      isPullRequest: false,
+    };
+    this.issues.set(number, issue);
+    return issue;
+  }
+
+  /** Seeds a comment on issue or pull request `issueNumber`. */
+  addComment(issueNumber: number, body: string, user: string = this.owner.login): CommentRecord {
+    const now = this.world.timestamp();
+    const comment: CommentRecord = {
+      id: this.world.nextId(),
+      issueNumber,
+      body,
+      user,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.comments.set(comment.id, comment);
+    return comment;
   }
 
   /** Every pull request and issue record by number, for lookups that accept either. */
@@ -590,7 +641,8 @@ export class EmulatorState {
     name: string,
     options: { private?: boolean; defaultBranch?: string; ownerType?: UserType } = {},
   ): RepoState {
-    const ownerRecord = this.user(owner) ?? this.addUser(owner, { type: options.ownerType ?? 'User' });
+    const ownerRecord =
+      this.user(owner) ?? this.addUser(owner, { type: options.ownerType ?? 'User' });
     const repo = new RepoState(
       this,
       this.nextId(),

@@ -9,7 +9,11 @@ import { nodeId, userJson } from './users.js';
 
 const STATES: readonly CommitState[] = ['error', 'failure', 'pending', 'success'];
 
-export function statusJson(status: StatusRecord, repo: RepoState, urls: Urls): Record<string, unknown> {
+export function statusJson(
+  status: StatusRecord,
+  repo: RepoState,
+  urls: Urls,
+): Record<string, unknown> {
   const creator = repo.world.user(status.creator);
   return {
     url: `${urls.repoApi(repo)}/statuses/${status.sha}`,
@@ -29,28 +33,38 @@ export function statusJson(status: StatusRecord, repo: RepoState, urls: Urls): R
 }
 
 export const statusRoutes: readonly Route[] = [
-  repoRoute('POST', '/repos/{owner}/{repo}/statuses/{sha}', 'commits/statuses#create-a-commit-status', (ctx) => {
-    const sha = ctx.params['sha'] ?? '';
-    if (!ctx.repo.commits.has(sha)) throw unprocessable(`No commit found for SHA: ${sha}`);
-    const body = ctx.body();
-    const state = body['state'];
-    if (typeof state !== 'string' || !(STATES as readonly string[]).includes(state)) {
-      throw validationFailed({ resource: 'Status', code: 'custom', field: 'state', message: 'state is not included in the list' });
-    }
-    const status: StatusRecord = {
-      id: ctx.state.nextId(),
-      sha,
-      state: state as CommitState,
-      targetUrl: nullableString(body, 'target_url') ?? null,
-      description: nullableString(body, 'description') ?? null,
-      context: optionalString(body, 'context') ?? 'default',
-      creator: ctx.actor.login,
-      createdAt: ctx.state.timestamp(),
-    };
-    ctx.repo.statuses.push(status);
-    const json = statusJson(status, ctx.repo, ctx.urls);
-    return { status: 201, headers: { location: String(json['url']) }, body: json };
-  }),
+  repoRoute(
+    'POST',
+    '/repos/{owner}/{repo}/statuses/{sha}',
+    'commits/statuses#create-a-commit-status',
+    (ctx) => {
+      const sha = ctx.params['sha'] ?? '';
+      if (!ctx.repo.commits.has(sha)) throw unprocessable(`No commit found for SHA: ${sha}`);
+      const body = ctx.body();
+      const state = body['state'];
+      if (typeof state !== 'string' || !(STATES as readonly string[]).includes(state)) {
+        throw validationFailed({
+          resource: 'Status',
+          code: 'custom',
+          field: 'state',
+          message: 'state is not included in the list',
+        });
+      }
+      const status: StatusRecord = {
+        id: ctx.state.nextId(),
+        sha,
+        state: state as CommitState,
+        targetUrl: nullableString(body, 'target_url') ?? null,
+        description: nullableString(body, 'description') ?? null,
+        context: optionalString(body, 'context') ?? 'default',
+        creator: ctx.actor.login,
+        createdAt: ctx.state.timestamp(),
+      };
+      ctx.repo.statuses.push(status);
+      const json = statusJson(status, ctx.repo, ctx.urls);
+      return { status: 201, headers: { location: String(json['url']) }, body: json };
+    },
+  ),
 
   repoRoute(
     'GET',

@@ -18,7 +18,10 @@ export function simpleUser(user: UserRecord, urls: Urls): Record<string, unknown
   return {
     login: user.login,
     id: user.id,
-    node_id: nodeId(user.type === 'Bot' ? 'BOT' : user.type === 'Organization' ? 'O' : 'U', user.id),
+    node_id: nodeId(
+      user.type === 'Bot' ? 'BOT' : user.type === 'Organization' ? 'O' : 'U',
+      user.id,
+    ),
     avatar_url: `https://avatars.githubusercontent.com/${user.type === 'Bot' ? 'in' : 'u'}/${user.id}?v=4`,
     gravatar_id: '',
     url: api,
