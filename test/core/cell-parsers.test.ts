@@ -54,12 +54,17 @@ describe('ISO 8601', () => {
     expect(parseDateTime('1970-01-01T00:00:00.25')).toBe(250);
   });
 
-  it.each(['2023-02-29', '2024-13-01', '2024-01-32', '2024-1-1', '24:00', '2024-01-01T25:00', 'yesterday'])(
-    'refuses %s',
-    (text) => {
-      expect(parseDateTime(text)).toBeUndefined();
-    },
-  );
+  it.each([
+    '2023-02-29',
+    '2024-13-01',
+    '2024-01-32',
+    '2024-1-1',
+    '24:00',
+    '2024-01-01T25:00',
+    'yesterday',
+  ])('refuses %s', (text) => {
+    expect(parseDateTime(text)).toBeUndefined();
+  });
 });
 
 describe('lengths', () => {
@@ -89,10 +94,15 @@ describe('ISO 8601 against an independent reference', () => {
     expect(parseDateTime('0001-01-01')).toBe(-719_162 * 86_400_000);
   });
 
-  it.each(['2024-01-01T', '2024-01-01T10', '2024-01-01T10:00:', '2024-01-01T10:00:00.', '2024-01-01T10:00Zx', '2024-01-01 10:00+25:00', '2024-01-01x'])(
-    'refuses %s',
-    (text) => {
-      expect(parseDateTime(text)).toBeUndefined();
-    },
-  );
+  it.each([
+    '2024-01-01T',
+    '2024-01-01T10',
+    '2024-01-01T10:00:',
+    '2024-01-01T10:00:00.',
+    '2024-01-01T10:00Zx',
+    '2024-01-01 10:00+25:00',
+    '2024-01-01x',
+  ])('refuses %s', (text) => {
+    expect(parseDateTime(text)).toBeUndefined();
+  });
 });

@@ -30,9 +30,14 @@ describe('mlops.yml', () => {
     const error = errorOf(() =>
       parseMlopsConfig('model:\n  name: churn\ndata:\n  train: 42\n', 'repo/mlops.yml'),
     );
-    expect(error.location).toEqual({ file: 'repo/mlops.yml', line: 4, column: 10, field: 'data.train' });
+    expect(error.location).toEqual({
+      file: 'repo/mlops.yml',
+      line: 4,
+      column: 10,
+      field: 'data.train',
+    });
     expect(error.message).toMatchInlineSnapshot(
-      `"repo/mlops.yml:4:10 (data.train): Invalid input"`,
+      `"repo/mlops.yml:4:10 (data.train): expected string or array, received number"`,
     );
   });
 
@@ -46,7 +51,9 @@ describe('mlops.yml', () => {
   });
 
   it('explains a bad model name', () => {
-    const error = errorOf(() => parseMlopsConfig('model:\n  name: My Model\ndata: {}\n', 'mlops.yml'));
+    const error = errorOf(() =>
+      parseMlopsConfig('model:\n  name: My Model\ndata: {}\n', 'mlops.yml'),
+    );
     expect(error.message).toMatchInlineSnapshot(
       `"mlops.yml:2:9 (model.name): expected a model name of lower-case letters, digits, ".", "_" or "-" (it becomes part of release tags such as <name>@v1.2.0)"`,
     );
@@ -91,8 +98,22 @@ describe('schema.yml', () => {
       ].join('\n'),
       'schema.yml',
     );
-    expect(Object.keys(schema.columns)).toEqual(['age', 'income', 'member', 'plan', 'email', 'joined', 'note', 'id']);
-    expect(schema.columns.joined).toMatchObject({ type: 'datetime', min: '2000-01-01', nullable: false, role: 'feature' });
+    expect(Object.keys(schema.columns)).toEqual([
+      'age',
+      'income',
+      'member',
+      'plan',
+      'email',
+      'joined',
+      'note',
+      'id',
+    ]);
+    expect(schema.columns.joined).toMatchObject({
+      type: 'datetime',
+      min: '2000-01-01',
+      nullable: false,
+      role: 'feature',
+    });
     expect(schema['null-values']).toEqual(['']);
   });
 
@@ -107,7 +128,10 @@ describe('schema.yml', () => {
 
   it('refuses an invalid regular expression', () => {
     const error = errorOf(() =>
-      parseDatasetSchema('columns:\n  code:\n    type: string\n    pattern: "[A-Z"\n', 'schema.yml'),
+      parseDatasetSchema(
+        'columns:\n  code:\n    type: string\n    pattern: "[A-Z"\n',
+        'schema.yml',
+      ),
     );
     expect(error.location).toMatchObject({ line: 4, field: 'columns.code.pattern' });
     expect(error.message).toContain('not a valid regular expression');

@@ -32,7 +32,17 @@ describe('DatasetValidator', () => {
   it('passes conforming data', async () => {
     const result = await validate(
       'columns:\n  x: {type: number, min: 0}\n  y: {type: category, values: [a, b]}\n',
-      { kind: 'batch', batch: csvBatch(['x', 'y'], [['1.5', 'a'], ['0', 'b'], ['1e3', 'a']]) },
+      {
+        kind: 'batch',
+        batch: csvBatch(
+          ['x', 'y'],
+          [
+            ['1.5', 'a'],
+            ['0', 'b'],
+            ['1e3', 'a'],
+          ],
+        ),
+      },
     );
     expect(result.valid).toBe(true);
     expect(result.rows).toBe(3);
@@ -54,7 +64,10 @@ describe('DatasetValidator', () => {
       ['11', null, 'maybe', 'green', 'ABCD', '2021-01-01 00:00'], // line 4: max, type, pattern+max-length, max
       ['x', '3', 'false', null, 'ABC', '2020-02-30'], // line 5: type, null, unique, type
     ];
-    const result = await validate(schema, { kind: 'batch', batch: csvBatch(['n', 'i', 'b', 'c', 's', 'd'], rows) });
+    const result = await validate(schema, {
+      kind: 'batch',
+      batch: csvBatch(['n', 'i', 'b', 'c', 's', 'd'], rows),
+    });
     expect(brief(result)).toEqual([
       '3:n:min:-1',
       '3:i:type:2.5',
@@ -81,10 +94,13 @@ describe('DatasetValidator', () => {
   });
 
   it('reports missing and extra columns on the header line', async () => {
-    const result = await validate('columns:\n  a: {type: integer}\n  b: {type: integer}\n  c: {type: integer, required: false}\n', {
-      kind: 'batch',
-      batch: csvBatch(['a', 'z'], [['1', '2']]),
-    });
+    const result = await validate(
+      'columns:\n  a: {type: integer}\n  b: {type: integer}\n  c: {type: integer, required: false}\n',
+      {
+        kind: 'batch',
+        batch: csvBatch(['a', 'z'], [['1', '2']]),
+      },
+    );
     expect(brief(result)).toEqual(['1:b:missing-column:null', '1:z:extra-column:z']);
   });
 
@@ -139,15 +155,29 @@ describe('DatasetValidator', () => {
       'columns:\n  n: {type: number}\n  i: {type: integer}\n  d: {type: datetime}\n  b: {type: boolean}\n',
       { kind: 'batch', batch },
     );
-    expect(brief(result)).toEqual(['2:n:null:NaN', '3:n:null:NaN', '3:i:type:4.5', '3:d:type:Invalid Date']);
+    expect(brief(result)).toEqual([
+      '2:n:null:NaN',
+      '3:n:null:NaN',
+      '3:i:type:4.5',
+      '3:d:type:Invalid Date',
+    ]);
   });
 
   it('counts by rule and column in order of first appearance', async () => {
     const result = await validate('columns:\n  a: {type: integer}\n  b: {type: integer}\n', {
       kind: 'batch',
-      batch: csvBatch(['a', 'b'], [['x', 'y'], ['z', '1'], ['w', 'v']]),
+      batch: csvBatch(
+        ['a', 'b'],
+        [
+          ['x', 'y'],
+          ['z', '1'],
+          ['w', 'v'],
+        ],
+      ),
     });
-    expect(countByRule(result.violations).map((c) => [c.rule, c.column, c.count, c.first.line])).toEqual([
+    expect(
+      countByRule(result.violations).map((c) => [c.rule, c.column, c.count, c.first.line]),
+    ).toEqual([
       ['type', 'a', 3, 2],
       ['type', 'b', 2, 2],
     ]);

@@ -3,7 +3,7 @@
  * file, line and column of the offending field rather than only its path.
  */
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
-import type { ZodType } from 'zod';
+import type { ZodType, z } from 'zod';
 import { ConfigError } from '../errors.js';
 
 export type PathSegment = string | number;
@@ -12,7 +12,10 @@ export interface LocatedYaml {
   readonly file: string;
   readonly value: unknown;
   /** Line and column (1-based) of the value at `path`, or of its nearest existing parent. */
-  locate(path: readonly PathSegment[], options?: { key?: boolean }): { line: number; column: number };
+  locate(
+    path: readonly PathSegment[],
+    options?: { key?: boolean },
+  ): { line: number; column: number };
 }
 
 /** Formats a path the way users write it: `columns.age.min`, `data.train[1]`. */
@@ -32,7 +35,10 @@ export function parseLocatedYaml(text: string, file: string): LocatedYaml {
   const [first] = doc.errors;
   if (first) {
     const pos = first.linePos?.[0];
-    const headline = (first.message.split('\n')[0] ?? first.message).replace(/ at line \d+, column \d+:?$/, '');
+    const headline = (first.message.split('\n')[0] ?? first.message).replace(
+      / at line \d+, column \d+:?$/,
+      '',
+    );
     throw new ConfigError(headline, {
       location: { file, line: pos?.line, column: pos?.col },
     });
@@ -84,7 +90,8 @@ function rangeStart(node: unknown): number | undefined {
 }
 
 function keyText(key: unknown): string {
-  if (key && typeof key === 'object' && 'value' in key) return String((key as { value: unknown }).value);
+  if (key && typeof key === 'object' && 'value' in key)
+    return String((key as { value: unknown }).value);
   return String(key);
 }
 
@@ -96,7 +103,7 @@ function keyText(key: unknown): string {
 export function parseWithSchema<T>(schema: ZodType<T>, source: LocatedYaml, what: string): T {
   const result = schema.safeParse(source.value);
   if (result.success) return result.data;
-  const messages = result.error.issues.map((issue) => {
+  const messages = result.error.issues.map(explainUnion).map((issue) => {
     let path: PathSegment[] = issue.path.filter(
       (segment): segment is PathSegment => typeof segment !== 'symbol',
     );
@@ -116,7 +123,10 @@ export function parseWithSchema<T>(schema: ZodType<T>, source: LocatedYaml, what
   });
   const [first, ...rest] = messages;
   if (!first) throw new ConfigError(`${what} is not valid`, { location: { file: source.file } });
-  const more = rest.map((m) => `\n  ${source.file}:${m.pos.line}:${m.pos.column} (${formatPath(m.path) || 'top level'}): ${m.detail}`);
+  const more = rest.map(
+    (m) =>
+      `\n  ${source.file}:${m.pos.line}:${m.pos.column} (${formatPath(m.path) || 'top level'}): ${m.detail}`,
+  );
   throw new ConfigError(`${first.detail}${more.length ? `\nAlso:${more.join('')}` : ''}`, {
     location: {
       file: source.file,
@@ -181,4 +191,34 @@ function unwrap(schema: unknown): unknown {
 
 function shapeOf(schema: unknown): Record<string, unknown> | undefined {
   return defOf(schema)?.shape;
+}
+
+type Issue = z.core.$ZodIssue;
+
+/**
+ * zod reports a failed union as "Invalid input". A user learns more from the branch that got
+ * furthest (a list whose second item is wrong), or, when none did, from the types each branch
+ * expected.
+ */
+function explainUnion(issue: Issue): Issue {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue;
+  const branches = issue.errors.filter((branch) => branch.length > 0);
+  const depth = (branch: Issue[]) => Math.max(...branch.map((inner) => inner.path.length));
+  const deepest = branches.reduce<Issue[] | undefined>(
+    (best, branch) => (best === undefined || depth(branch) > depth(best) ? branch : best),
+    undefined,
+  );
+  if (deepest && depth(deepest) > 0) {
+    const [inner] = deepest;
+    if (inner) return { ...inner, path: [...issue.path, ...inner.path] };
+  }
+  const expected = branches.flatMap((branch) =>
+    branch.flatMap((inner) => (inner.code === 'invalid_type' ? [inner.expected] : [])),
+  );
+  const received = /received (\w+)/.exec(branches[0]?.[0]?.message ?? '')?.[1];
+  if (expected.length === 0) return issue;
+  return {
+    ...issue,
+    message: `expected ${[...new Set(expected)].join(' or ')}${received ? `, received ${received}` : ''}`,
+  };
 }
