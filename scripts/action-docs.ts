@@ -28,7 +28,9 @@ export function actionNames(root: string): string[] {
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ').trim();
 
 export async function renderActionReadme(root: string, name: string): Promise<string> {
-  const action = parse(readFileSync(path.join(root, actionsDir, name, 'action.yml'), 'utf8')) as ActionYaml;
+  const action = parse(
+    readFileSync(path.join(root, actionsDir, name, 'action.yml'), 'utf8'),
+  ) as ActionYaml;
   const inputs = Object.entries(action.inputs ?? {});
   const outputs = Object.entries(action.outputs ?? {});
   const lines = [
@@ -40,7 +42,10 @@ export async function renderActionReadme(root: string, name: string): Promise<st
     '```yaml',
     `- uses: mlops-actions/mlops-actions/actions/${name}@v1`,
     ...(inputs.length > 0 ? ['  with:'] : []),
-    ...inputs.map(([key, input]) => `    ${key}: ${input.default === undefined ? "''" : JSON.stringify(input.default)}`),
+    ...inputs.map(
+      ([key, input]) =>
+        `    ${key}: ${input.default === undefined ? "''" : JSON.stringify(input.default)}`,
+    ),
     '```',
     '',
     '## Inputs',

@@ -31,4 +31,6 @@ await build({
   logLevel: 'warning',
   legalComments: 'linked',
 });
-console.log(`built ${Object.keys(entryPoints).length} entrypoints into dist/: ${Object.keys(entryPoints).join(', ')}`);
+console.log(
+  `built ${Object.keys(entryPoints).length} entrypoints into dist/: ${Object.keys(entryPoints).join(', ')}`,
+);

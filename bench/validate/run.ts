@@ -35,7 +35,11 @@ interface Measurement {
 }
 
 /** Runs a command under GNU time; `%e` is wall seconds, `%M` peak RSS in KiB. */
-function timed(command: string, args: string[], parse: (stdout: string) => { rows: number; violations: number }): Measurement {
+function timed(
+  command: string,
+  args: string[],
+  parse: (stdout: string) => { rows: number; violations: number },
+): Measurement {
   const result = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M', command, ...args], {
     cwd: root,
     encoding: 'utf8',
@@ -48,13 +52,35 @@ function timed(command: string, args: string[], parse: (stdout: string) => { row
 
 const report = path.join(out, 'validate-report.json');
 const ours = () =>
-  timed(process.execPath, ['bin/mlops.js', 'validate', '--schema', schema, '--data', csv, '--report', report, '--quiet', '--fail-on', 'never'], () => {
-    const json = JSON.parse(readFileSync(report, 'utf8')) as { rows: number; violations: unknown[] };
-    return { rows: json.rows, violations: json.violations.length };
-  });
+  timed(
+    process.execPath,
+    [
+      'bin/mlops.js',
+      'validate',
+      '--schema',
+      schema,
+      '--data',
+      csv,
+      '--report',
+      report,
+      '--quiet',
+      '--fail-on',
+      'never',
+    ],
+    () => {
+      const json = JSON.parse(readFileSync(report, 'utf8')) as {
+        rows: number;
+        violations: unknown[];
+      };
+      return { rows: json.rows, violations: json.violations.length };
+    },
+  );
 const pandas = () =>
   timed('/usr/bin/python3', ['bench/validate/pandas_validate.py', csv, schema], (stdout) => {
-    const json = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { rows: number; violations: number };
+    const json = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
+      rows: number;
+      violations: number;
+    };
     return { rows: json.rows, violations: json.violations };
   });
 
@@ -77,16 +103,27 @@ const summary = (ms: Measurement[]) => ({
 const a = summary(results.ours);
 const b = summary(results.pandas);
 if (a.rows !== b.rows || a.violations !== b.violations) {
-  console.error(`the tools disagree: mlops ${a.rows} rows / ${a.violations} violations, pandas ${b.rows} / ${b.violations}`);
+  console.error(
+    `the tools disagree: mlops ${a.rows} rows / ${a.violations} violations, pandas ${b.rows} / ${b.violations}`,
+  );
   process.exitCode = 1;
 }
 const line = (name: string, s: ReturnType<typeof summary>) =>
-  `${name.padEnd(22)} ${s.seconds.toFixed(2).padStart(7)} s ${s.peakMiB.toFixed(0).padStart(7)} MiB ${Math.round(s.rows / s.seconds).toLocaleString('en-US').padStart(12)} rows/s ${String(s.violations).padStart(8)} violations`;
-console.log(`\nvalidate ${a.rows.toLocaleString('en-US')} rows (${(statSync(csv).size / 2 ** 20).toFixed(0)} MiB CSV), median of ${runs}:`);
+  `${name.padEnd(22)} ${s.seconds.toFixed(2).padStart(7)} s ${s.peakMiB.toFixed(0).padStart(7)} MiB ${Math.round(
+    s.rows / s.seconds,
+  )
+    .toLocaleString('en-US')
+    .padStart(12)} rows/s ${String(s.violations).padStart(8)} violations`;
+console.log(
+  `\nvalidate ${a.rows.toLocaleString('en-US')} rows (${(statSync(csv).size / 2 ** 20).toFixed(0)} MiB CSV), median of ${runs}:`,
+);
 console.log(line('mlops validate', a));
 console.log(line('pandas (read + checks)', b));
 const wallRatio = a.seconds / b.seconds;
 const memoryRatio = a.peakMiB / b.peakMiB;
 console.log(`\nwall-time ratio mlops/pandas: ${wallRatio.toFixed(2)}x (target <= 1.0x)`);
 console.log(`peak-memory ratio mlops/pandas: ${memoryRatio.toFixed(2)}x (target <= 0.25x)`);
-writeFileSync(path.join(out, 'validate-bench.json'), `${JSON.stringify({ ours: a, pandas: b, wallRatio, memoryRatio, runs }, null, 2)}\n`);
+writeFileSync(
+  path.join(out, 'validate-bench.json'),
+  `${JSON.stringify({ ours: a, pandas: b, wallRatio, memoryRatio, runs }, null, 2)}\n`,
+);

@@ -33,14 +33,21 @@ export function choiceInput<T extends string>(name: string, choices: readonly T[
   return value as T;
 }
 
-export function integerInput(name: string, fallback: number, options: { min?: number } = {}): number {
+export function integerInput(
+  name: string,
+  fallback: number,
+  options: { min?: number } = {},
+): number {
   const value = optionalInput(name);
   if (value === undefined) return fallback;
   const parsed = /^\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(parsed) || parsed < (options.min ?? 0)) {
-    throw new ConfigError(`"${value}" is not allowed; expected a whole number of at least ${options.min ?? 0}`, {
-      location: location(name),
-    });
+    throw new ConfigError(
+      `"${value}" is not allowed; expected a whole number of at least ${options.min ?? 0}`,
+      {
+        location: location(name),
+      },
+    );
   }
   return parsed;
 }

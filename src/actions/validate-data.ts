@@ -1,7 +1,10 @@
 /** Entrypoint of `actions/validate-data`. */
 import * as core from '@actions/core';
 import { createActionsLogger } from '../adapters/actions/actions-logger.js';
-import { validationAnnotations, renderValidationSummary } from '../core/validate/render-validation.js';
+import {
+  validationAnnotations,
+  renderValidationSummary,
+} from '../core/validate/render-validation.js';
 import { validateData } from '../steps/validate-data.js';
 import { choiceInput, integerInput, listInput, optionalInput } from './action-inputs.js';
 import { runEntrypoint } from './run-entrypoint.js';
@@ -48,7 +51,12 @@ await runEntrypoint(async () => {
   core.setOutput('violations', String(result.violations.length));
   core.setOutput('report', result.reportPath);
   await core.summary
-    .addRaw(renderValidationSummary(result, { schemaPath: result.schemaPath, reportPath: result.reportPath }))
+    .addRaw(
+      renderValidationSummary(result, {
+        schemaPath: result.schemaPath,
+        reportPath: result.reportPath,
+      }),
+    )
     .write();
 
   if (!result.valid && failOn === 'error') {

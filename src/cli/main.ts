@@ -51,7 +51,9 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (error instanceof GitHubApiError) {
-      console.error(`mlops: GitHub API error ${error.status} on ${error.request.method} ${error.request.url}: ${error.message}`);
+      console.error(
+        `mlops: GitHub API error ${error.status} on ${error.request.method} ${error.request.url}: ${error.message}`,
+      );
       return 3;
     }
     console.error(`mlops: unexpected error (please report it):`, error);

@@ -4,7 +4,11 @@ import { CliUsageError } from './cli-usage-error.js';
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** `node:util` parseArgs with its errors turned into usage errors. */
-export function parseOptions<T extends Options>(args: string[], options: T, allowPositionals = false) {
+export function parseOptions<T extends Options>(
+  args: string[],
+  options: T,
+  allowPositionals = false,
+) {
   try {
     return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (error) {

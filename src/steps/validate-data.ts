@@ -9,7 +9,11 @@ import { writeFileAtomic } from '../adapters/fs/write-file-atomic.js';
 import { loadMlopsConfig } from '../adapters/fs/load-config.js';
 import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { countByRule, DatasetValidator, type ValidationResult } from '../core/validate/dataset-validator.js';
+import {
+  countByRule,
+  DatasetValidator,
+  type ValidationResult,
+} from '../core/validate/dataset-validator.js';
 import { parseDatasetSchema, type DatasetSchema } from '../core/schema/dataset-schema.js';
 import { toDisplayPath } from '../adapters/fs/display-path.js';
 
@@ -38,7 +42,11 @@ export async function validateData(options: ValidateDataOptions): Promise<Valida
   const { cwd, logger } = options;
   const configPath = options.config ?? 'mlops.yml';
   const needConfig = options.schema === undefined || options.data === undefined;
-  const loaded = await loadMlopsConfig({ cwd, path: configPath, optional: !needConfig || options.config === undefined });
+  const loaded = await loadMlopsConfig({
+    cwd,
+    path: configPath,
+    optional: !needConfig || options.config === undefined,
+  });
   if (needConfig && !loaded) {
     throw new ConfigError(
       `no configuration found; create ${configPath} (mlops init) or give both a schema and data paths`,
@@ -63,9 +71,12 @@ export async function validateData(options: ValidateDataOptions): Promise<Valida
     patterns = [...(data?.train ?? []), ...(data?.eval ?? [])];
     base = loaded?.dir ?? cwd;
     if (patterns.length === 0) {
-      throw new ConfigError('no data to validate: set data.train or data.eval, or give data paths', {
-        location: { file: loaded?.displayPath ?? configPath, field: 'data' },
-      });
+      throw new ConfigError(
+        'no data to validate: set data.train or data.eval, or give data paths',
+        {
+          location: { file: loaded?.displayPath ?? configPath, field: 'data' },
+        },
+      );
     }
   }
   const files = await expandDataPaths(
@@ -98,7 +109,11 @@ export async function validateData(options: ValidateDataOptions): Promise<Valida
         valid: result.valid,
         rows: result.rows,
         files: result.files,
-        counts: countByRule(result.violations).map(({ rule, column, count }) => ({ rule, column, count })),
+        counts: countByRule(result.violations).map(({ rule, column, count }) => ({
+          rule,
+          column,
+          count,
+        })),
         violations: result.violations,
         warnings: result.warnings,
       },
@@ -114,10 +129,13 @@ async function loadDatasetSchema(absolute: string, display: string): Promise<Dat
   try {
     text = await readFile(absolute, 'utf8');
   } catch (error) {
-    throw new ConfigError(`cannot read the dataset schema: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}; expected a schema.yml (mlops schema infer writes one)`, {
-      location: { file: display },
-      cause: error,
-    });
+    throw new ConfigError(
+      `cannot read the dataset schema: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}; expected a schema.yml (mlops schema infer writes one)`,
+      {
+        location: { file: display },
+        cause: error,
+      },
+    );
   }
   return parseDatasetSchema(text, display);
 }

@@ -214,34 +214,45 @@ function fileAnnotations(run: ActionRun) {
 }
 
 describe('validate-data action on broken files', () => {
-  it.concurrent.each(Object.entries(cases))('%s fails with the exact annotation', async (_name, c) => {
+  it.concurrent.each(Object.entries(cases))(
+    '%s fails with the exact annotation',
+    async (_name, c) => {
+      const run = await runAction({
+        action,
+        cwd: workspace.dir,
+        inputs: { schema: 'schema.yml', data: `data/${c.file}`, report: `reports/${c.file}.json` },
+      });
+      expect(run.exitCode).toBe(1);
+      expect(run.outputs.valid).toBe('false');
+      expect(fileAnnotations(run)).toEqual(
+        c.expected.map(([line, title]) => ({
+          file: `data/${c.file}`,
+          ...(line === undefined ? {} : { line }),
+          title,
+        })),
+      );
+      expect(Number(run.outputs.violations)).toBe(c.expected.length);
+      // The step's failure message says how many violations there were; no stack trace.
+      expect(run.stdout).not.toMatch(/\n\s+at /);
+      const report = JSON.parse(
+        await readFile(workspace.path(`reports/${c.file}.json`), 'utf8'),
+      ) as {
+        violations: unknown[];
+      };
+      expect(report.violations).toHaveLength(c.expected.length);
+    },
+  );
+
+  it('fails for a file that does not exist, naming it', async () => {
     const run = await runAction({
       action,
       cwd: workspace.dir,
-      inputs: { schema: 'schema.yml', data: `data/${c.file}`, report: `reports/${c.file}.json` },
+      inputs: { schema: 'schema.yml', data: 'data/nope.csv' },
     });
     expect(run.exitCode).toBe(1);
-    expect(run.outputs.valid).toBe('false');
-    expect(fileAnnotations(run)).toEqual(
-      c.expected.map(([line, title]) => ({
-        file: `data/${c.file}`,
-        ...(line === undefined ? {} : { line }),
-        title,
-      })),
-    );
-    expect(Number(run.outputs.violations)).toBe(c.expected.length);
-    // The step's failure message says how many violations there were; no stack trace.
-    expect(run.stdout).not.toMatch(/\n\s+at /);
-    const report = JSON.parse(await readFile(workspace.path(`reports/${c.file}.json`), 'utf8')) as {
-      violations: unknown[];
-    };
-    expect(report.violations).toHaveLength(c.expected.length);
-  });
-
-  it('fails for a file that does not exist, naming it', async () => {
-    const run = await runAction({ action, cwd: workspace.dir, inputs: { schema: 'schema.yml', data: 'data/nope.csv' } });
-    expect(run.exitCode).toBe(1);
-    expect(fileAnnotations(run)).toEqual([{ file: 'data/nope.csv', title: 'schema: file-not-found' }]);
+    expect(fileAnnotations(run)).toEqual([
+      { file: 'data/nope.csv', title: 'schema: file-not-found' },
+    ]);
   });
 });
 
@@ -297,7 +308,9 @@ describe('validate-data action on the example', () => {
   });
 
   it('turns a configuration mistake into one clear error, without a stack trace', async () => {
-    const ws = await createWorkspace({ 'mlops.yml': 'model:\n  name: demo\ndata:\n  train: data.csv\n  shema: s.yml\n' });
+    const ws = await createWorkspace({
+      'mlops.yml': 'model:\n  name: demo\ndata:\n  train: data.csv\n  shema: s.yml\n',
+    });
     try {
       const run = await runAction({ action, cwd: ws.dir });
       expect(run.exitCode).toBe(1);

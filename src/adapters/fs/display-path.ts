@@ -6,7 +6,8 @@ import path from 'node:path';
  */
 export function toDisplayPath(cwd: string, absolute: string): string {
   const relative = path.relative(cwd, absolute);
-  if (relative === '' ) return '.';
-  if (relative.startsWith('..') || path.isAbsolute(relative)) return absolute.split(path.sep).join('/');
+  if (relative === '') return '.';
+  if (relative.startsWith('..') || path.isAbsolute(relative))
+    return absolute.split(path.sep).join('/');
   return relative.split(path.sep).join('/');
 }

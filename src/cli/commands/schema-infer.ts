@@ -30,21 +30,28 @@ export async function runSchemaInfer(args: string[]): Promise<number> {
     process.stdout.write(`${help}\n`);
     return 0;
   }
-  if (positionals.length === 0) throw new CliUsageError('schema infer needs at least one data file');
+  if (positionals.length === 0)
+    throw new CliUsageError('schema infer needs at least one data file');
   const maxCategories = Number(values['max-categories']);
   if (!Number.isSafeInteger(maxCategories) || maxCategories < 1) {
     throw new CliUsageError(`--max-categories must be a whole number of at least 1`);
   }
   const cwd = process.cwd();
-  const files = await expandDataPaths(positionals.map((p) => path.resolve(cwd, p)), cwd);
+  const files = await expandDataPaths(
+    positionals.map((p) => path.resolve(cwd, p)),
+    cwd,
+  );
   const inferrer = new SchemaInferrer({ maxCategories, target: values.target });
   for (const file of files) {
     for await (const event of readDataset(file.path, { displayName: file.displayName })) {
       if (event.kind === 'issue') {
         const { issue } = event;
-        throw new DataError(`${issue.message}; fix the file (mlops validate lists every problem) and infer again`, {
-          location: { file: issue.file, line: issue.line ?? undefined },
-        });
+        throw new DataError(
+          `${issue.message}; fix the file (mlops validate lists every problem) and infer again`,
+          {
+            location: { file: issue.file, line: issue.line ?? undefined },
+          },
+        );
       }
       inferrer.add(event.batch);
     }
@@ -59,7 +66,9 @@ export async function runSchemaInfer(args: string[]): Promise<number> {
     stringify(withoutDefaults(schema), { lineWidth: 100 });
   if (values.out !== undefined) {
     await writeFileAtomic(path.resolve(cwd, values.out), text);
-    process.stdout.write(`wrote ${values.out}: ${Object.keys(schema.columns).length} columns from ${inferrer.rows} records\n`);
+    process.stdout.write(
+      `wrote ${values.out}: ${Object.keys(schema.columns).length} columns from ${inferrer.rows} records\n`,
+    );
   } else {
     process.stdout.write(text);
   }

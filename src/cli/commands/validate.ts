@@ -44,7 +44,10 @@ export async function runValidate(args: string[]): Promise<number> {
     cwd: process.cwd(),
     config: values.config,
     schema: values.schema,
-    data: values.data?.flatMap((item) => item.split(',')).map((item) => item.trim()).filter(Boolean),
+    data: values.data
+      ?.flatMap((item) => item.split(','))
+      .map((item) => item.trim())
+      .filter(Boolean),
     report: values.report,
     logger: values.quiet ? { ...logger, info: () => undefined } : logger,
   });
@@ -54,7 +57,8 @@ export async function runValidate(args: string[]): Promise<number> {
     }
     const more = result.violations.length - maxLines;
     if (more > 0) process.stdout.write(`… and ${more} more in ${result.reportPath}\n`);
-    for (const warning of result.warnings) process.stdout.write(`warning: ${formatViolationLine(warning)}\n`);
+    for (const warning of result.warnings)
+      process.stdout.write(`warning: ${formatViolationLine(warning)}\n`);
   }
   const verdict = result.valid ? 'valid' : 'invalid';
   process.stdout.write(

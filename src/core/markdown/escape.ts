@@ -8,14 +8,12 @@ const markdownSpecials = /[\\`*_{}[\]()#+!|<>~&@]/g;
 
 /** Escapes text for inline markdown, including inside a table cell; newlines become spaces. */
 export function escapeMarkdownCell(text: string): string {
-  return text
-    .replace(/\r\n|\r|\n/g, ' ')
-    .replace(markdownSpecials, (char) => {
-      if (char === '<') return '&lt;';
-      if (char === '>') return '&gt;';
-      if (char === '&') return '&amp;';
-      // A zero-width joiner after @ stops GitHub from turning it into a mention.
-      if (char === '@') return '@\u200d';
-      return `\\${char}`;
-    });
+  return text.replace(/\r\n|\r|\n/g, ' ').replace(markdownSpecials, (char) => {
+    if (char === '<') return '&lt;';
+    if (char === '>') return '&gt;';
+    if (char === '&') return '&amp;';
+    // A zero-width joiner after @ stops GitHub from turning it into a mention.
+    if (char === '@') return '@\u200d';
+    return `\\${char}`;
+  });
 }

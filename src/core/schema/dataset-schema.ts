@@ -51,7 +51,11 @@ const columnSchema = z
       .min(1)
       .optional()
       .describe('Allowed values'),
-    pattern: z.string().min(1).optional().describe('Regular expression every value must match in full'),
+    pattern: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Regular expression every value must match in full'),
     'min-length': length.optional().describe('Fewest characters'),
     'max-length': length.optional().describe('Most characters'),
     unique: z.boolean().default(false).describe('No value may appear twice in a file'),
@@ -86,7 +90,11 @@ const columnSchema = z
           });
         }
       } else if (typeof value !== 'number') {
-        ctx.addIssue({ code: 'custom', path: [side], message: `expected a number, got "${value}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [side],
+          message: `expected a number, got "${value}"`,
+        });
       }
     }
     if (
@@ -94,7 +102,11 @@ const columnSchema = z
       typeof column.max === 'number' &&
       column.min > column.max
     ) {
-      ctx.addIssue({ code: 'custom', path: ['max'], message: `max (${column.max}) is below min (${column.min})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['max'],
+        message: `max (${column.max}) is below min (${column.min})`,
+      });
     }
     const minLength = column['min-length'];
     const maxLength = column['max-length'];
@@ -124,7 +136,9 @@ export const datasetSchemaSchema = z
     version: z.literal(1).default(1),
     columns: z
       .record(z.string().min(1), columnSchema)
-      .refine((columns) => Object.keys(columns).length > 0, { message: 'expected at least one column' })
+      .refine((columns) => Object.keys(columns).length > 0, {
+        message: 'expected at least one column',
+      })
       .describe('The columns, by name, in the order they are expected'),
     'extra-columns': z
       .enum(['error', 'warn', 'ignore'])

@@ -22,7 +22,8 @@ export function parseDateTime(text: string): number | undefined {
   if (n === 10) return time;
 
   const separator = text.charCodeAt(10);
-  if ((separator !== 84 && separator !== 32) || n < 16 || text.charCodeAt(13) !== 58) return undefined;
+  if ((separator !== 84 && separator !== 32) || n < 16 || text.charCodeAt(13) !== 58)
+    return undefined;
   const hour = digits(text, 11, 2);
   const minute = digits(text, 14, 2);
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59) return undefined;
@@ -87,6 +88,7 @@ function daysFromCivil(year: number, month: number, day: number): number {
   const era = Math.floor(y / 400);
   const yearOfEra = y - era * 400;
   const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  const dayOfEra =
+    yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
   return era * 146_097 + dayOfEra - 719_468;
 }

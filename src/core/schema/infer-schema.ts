@@ -5,7 +5,14 @@
  * passes it.
  */
 import type { Cell, DataBatch } from '../data/batch.js';
-import { invalid, missing, parseIntegerText, parseNumberText, toBoolean, toDateTime } from '../validate/cell-parsers.js';
+import {
+  invalid,
+  missing,
+  parseIntegerText,
+  parseNumberText,
+  toBoolean,
+  toDateTime,
+} from '../validate/cell-parsers.js';
 import type { ColumnSchema, DatasetSchema } from './dataset-schema.js';
 
 export interface InferOptions {
@@ -46,7 +53,10 @@ class ColumnStats {
     }
     const text = cell instanceof Date ? cell.toISOString() : String(cell);
     if (typeof cell === 'string') this.sawText = true;
-    if (this.isBoolean && (toBoolean(cell) === invalid || (typeof cell !== 'boolean' && /^[01]$/.test(text)))) {
+    if (
+      this.isBoolean &&
+      (toBoolean(cell) === invalid || (typeof cell !== 'boolean' && /^[01]$/.test(text)))
+    ) {
       this.isBoolean = false;
     }
     if (this.isNumber) {
@@ -67,7 +77,8 @@ class ColumnStats {
         if (value < this.min) this.min = value;
         if (value > this.max) this.max = value;
         if (this.isInteger) {
-          const whole = typeof cell === 'string' ? parseIntegerText(cell) !== invalid : Number.isInteger(value);
+          const whole =
+            typeof cell === 'string' ? parseIntegerText(cell) !== invalid : Number.isInteger(value);
           if (!whole) this.isInteger = false;
         }
       }
@@ -93,7 +104,10 @@ class ColumnStats {
       const before = this.distinct.size;
       this.distinct.add(text);
       if (this.distinct.size === before) this.unique = false;
-      if (this.distinct.size > uniquenessLimit || (!this.unique && this.distinct.size > maxCategories)) {
+      if (
+        this.distinct.size > uniquenessLimit ||
+        (!this.unique && this.distinct.size > maxCategories)
+      ) {
         this.distinct = undefined;
       }
     }
@@ -149,7 +163,11 @@ export class SchemaInferrer {
       unique: false,
     };
     const idLike =
-      name !== this.#target && stats.unique && stats.distinct !== undefined && stats.values >= 2 && stats.nulls === 0;
+      name !== this.#target &&
+      stats.unique &&
+      stats.distinct !== undefined &&
+      stats.values >= 2 &&
+      stats.nulls === 0;
     if (stats.values === 0) return { ...base, type: 'string', nullable: true };
     if (stats.isBoolean) return { ...base, type: 'boolean' };
     if (stats.isInteger || stats.isNumber) {
@@ -159,7 +177,8 @@ export class SchemaInferrer {
         min: stats.min,
         max: stats.max,
       };
-      if (idLike && stats.isInteger && idName.test(name)) return { ...column, role: 'id', unique: true };
+      if (idLike && stats.isInteger && idName.test(name))
+        return { ...column, role: 'id', unique: true };
       return column;
     }
     if (stats.isDateTime) {
@@ -169,7 +188,11 @@ export class SchemaInferrer {
       return { ...base, type: 'string', role: 'id', unique: true };
     }
     const distinct = stats.distinct;
-    if (distinct && distinct.size <= this.#maxCategories && (stats.values >= distinct.size * 2 || name === this.#target)) {
+    if (
+      distinct &&
+      distinct.size <= this.#maxCategories &&
+      (stats.values >= distinct.size * 2 || name === this.#target)
+    ) {
       return { ...base, type: 'category', values: [...distinct].sort() };
     }
     const meanLength = stats.totalLength / stats.values;

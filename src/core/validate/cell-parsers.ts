@@ -134,6 +134,7 @@ export function codePointLength(text: string): number {
 /** A cell as text for a finding. */
 export function displayCell(cell: Cell): string | null {
   if (cell === null) return null;
-  if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? 'Invalid Date' : cell.toISOString();
+  if (cell instanceof Date)
+    return Number.isNaN(cell.getTime()) ? 'Invalid Date' : cell.toISOString();
   return String(cell);
 }

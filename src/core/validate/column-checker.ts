@@ -78,7 +78,10 @@ export function compileColumn(name: string, column: ColumnSchema): ColumnChecker
 
 type TypedCheck = (cell: Cell, index: number, lines: ArrayLike<number>, sink: FindingSink) => void;
 
-function compileTyped(column: ColumnSchema, seen: Map<string | number, number> | undefined): TypedCheck {
+function compileTyped(
+  column: ColumnSchema,
+  seen: Map<string | number, number> | undefined,
+): TypedCheck {
   const typeFinding = (cell: Cell, index: number): CellFinding => {
     const shown = shorten(displayCell(cell) ?? '');
     return {
@@ -89,7 +92,13 @@ function compileTyped(column: ColumnSchema, seen: Map<string | number, number> |
       message: `"${shown}" is not ${typeWords[column.type]}`,
     };
   };
-  const unique = (key: string | number, cell: Cell, index: number, lines: ArrayLike<number>, sink: FindingSink) => {
+  const unique = (
+    key: string | number,
+    cell: Cell,
+    index: number,
+    lines: ArrayLike<number>,
+    sink: FindingSink,
+  ) => {
     if (!seen) return;
     const line = lines[index] ?? 0;
     const first = seen.get(key);
@@ -146,9 +155,21 @@ function compileTyped(column: ColumnSchema, seen: Map<string | number, number> |
           return;
         }
         if (value < min) {
-          sink({ rule: 'min', index, value: String(value), expected: `at least ${min}`, message: `${value} is below the minimum ${min}` });
+          sink({
+            rule: 'min',
+            index,
+            value: String(value),
+            expected: `at least ${min}`,
+            message: `${value} is below the minimum ${min}`,
+          });
         } else if (value > max) {
-          sink({ rule: 'max', index, value: String(value), expected: `at most ${max}`, message: `${value} is above the maximum ${max}` });
+          sink({
+            rule: 'max',
+            index,
+            value: String(value),
+            expected: `at most ${max}`,
+            message: `${value} is above the maximum ${max}`,
+          });
         }
         if (allowed && !allowed.has(String(value))) notAllowed(String(value), index, sink);
         unique(value, cell, index, lines, sink);
@@ -159,8 +180,10 @@ function compileTyped(column: ColumnSchema, seen: Map<string | number, number> |
         if (toBoolean(cell) === invalid) sink(typeFinding(cell, index));
       };
     case 'datetime': {
-      const min = column.min === undefined ? -Infinity : (parseDateTime(String(column.min)) ?? -Infinity);
-      const max = column.max === undefined ? Infinity : (parseDateTime(String(column.max)) ?? Infinity);
+      const min =
+        column.min === undefined ? -Infinity : (parseDateTime(String(column.min)) ?? -Infinity);
+      const max =
+        column.max === undefined ? Infinity : (parseDateTime(String(column.max)) ?? Infinity);
       return (cell, index, lines, sink) => {
         const time = toDateTime(cell);
         if (time === invalid) {
@@ -169,9 +192,21 @@ function compileTyped(column: ColumnSchema, seen: Map<string | number, number> |
         }
         const shown = shorten(displayCell(cell) ?? '');
         if (time < min) {
-          sink({ rule: 'min', index, value: shown, expected: `at or after ${String(column.min)}`, message: `${shown} is before the minimum ${String(column.min)}` });
+          sink({
+            rule: 'min',
+            index,
+            value: shown,
+            expected: `at or after ${String(column.min)}`,
+            message: `${shown} is before the minimum ${String(column.min)}`,
+          });
         } else if (time > max) {
-          sink({ rule: 'max', index, value: shown, expected: `at or before ${String(column.max)}`, message: `${shown} is after the maximum ${String(column.max)}` });
+          sink({
+            rule: 'max',
+            index,
+            value: shown,
+            expected: `at or before ${String(column.max)}`,
+            message: `${shown} is after the maximum ${String(column.max)}`,
+          });
         }
         unique(time, cell, index, lines, sink);
       };
@@ -179,7 +214,8 @@ function compileTyped(column: ColumnSchema, seen: Map<string | number, number> |
     case 'category':
     case 'string':
     case 'text': {
-      const pattern = column.pattern === undefined ? undefined : new RegExp(`^(?:${column.pattern})$`, 'u');
+      const pattern =
+        column.pattern === undefined ? undefined : new RegExp(`^(?:${column.pattern})$`, 'u');
       const minLength = column['min-length'] ?? 0;
       const maxLength = column['max-length'] ?? Infinity;
       const checkLength = minLength > 0 || maxLength < Infinity;
@@ -192,16 +228,34 @@ function compileTyped(column: ColumnSchema, seen: Map<string | number, number> |
         if (allowed && !allowed.has(text)) notAllowed(text, index, sink);
         if (pattern && !pattern.test(text)) {
           const shown = shorten(text);
-          sink({ rule: 'pattern', index, value: shown, expected: `to match ${column.pattern ?? ''}`, message: `"${shown}" does not match the pattern ${column.pattern ?? ''}` });
+          sink({
+            rule: 'pattern',
+            index,
+            value: shown,
+            expected: `to match ${column.pattern ?? ''}`,
+            message: `"${shown}" does not match the pattern ${column.pattern ?? ''}`,
+          });
         }
         if (checkLength) {
           const length = codePointLength(text);
           if (length < minLength) {
             const shown = shorten(text);
-            sink({ rule: 'min-length', index, value: shown, expected: `at least ${minLength} characters`, message: `"${shown}" has ${length} characters, fewer than ${minLength}` });
+            sink({
+              rule: 'min-length',
+              index,
+              value: shown,
+              expected: `at least ${minLength} characters`,
+              message: `"${shown}" has ${length} characters, fewer than ${minLength}`,
+            });
           } else if (length > maxLength) {
             const shown = shorten(text);
-            sink({ rule: 'max-length', index, value: shown, expected: `at most ${maxLength} characters`, message: `"${shown}" has ${length} characters, more than ${maxLength}` });
+            sink({
+              rule: 'max-length',
+              index,
+              value: shown,
+              expected: `at most ${maxLength} characters`,
+              message: `"${shown}" has ${length} characters, more than ${maxLength}`,
+            });
           }
         }
         unique(text, cell, index, lines, sink);

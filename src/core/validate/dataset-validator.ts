@@ -241,12 +241,21 @@ function expectedForStructural(rule: Rule): string {
 
 /** Counts per rule and column, in order of first appearance, for the summary table. */
 export function countByRule(violations: readonly Violation[]): RuleCount[] {
-  const counts = new Map<string, { rule: Rule; column: string | null; count: number; first: Violation }>();
+  const counts = new Map<
+    string,
+    { rule: Rule; column: string | null; count: number; first: Violation }
+  >();
   for (const violation of violations) {
     const key = `${violation.rule}\u0000${violation.column ?? ''}`;
     const entry = counts.get(key);
     if (entry) entry.count++;
-    else counts.set(key, { rule: violation.rule, column: violation.column, count: 1, first: violation });
+    else
+      counts.set(key, {
+        rule: violation.rule,
+        column: violation.column,
+        count: 1,
+        first: violation,
+      });
   }
   return [...counts.values()];
 }

@@ -78,7 +78,9 @@ export function renderValidationSummary(
             count.column === null ? '—' : escapeMarkdownCell(count.column),
             count.count.toLocaleString('en-US'),
             escapeMarkdownCell(
-              count.first.line === null ? count.first.file : `${count.first.file}:${count.first.line}`,
+              count.first.line === null
+                ? count.first.file
+                : `${count.first.file}:${count.first.line}`,
             ),
             escapeMarkdownCell(count.first.message),
           ]),

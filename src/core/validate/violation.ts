@@ -2,15 +2,7 @@
 import type { StructuralRule } from '../data/batch.js';
 
 export type CellRule =
-  | 'null'
-  | 'type'
-  | 'min'
-  | 'max'
-  | 'values'
-  | 'pattern'
-  | 'min-length'
-  | 'max-length'
-  | 'unique';
+  'null' | 'type' | 'min' | 'max' | 'values' | 'pattern' | 'min-length' | 'max-length' | 'unique';
 
 export type DatasetRule = 'missing-column' | 'extra-column' | 'rows-min' | 'rows-max';
 
