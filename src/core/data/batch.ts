@@ -13,8 +13,8 @@ export type DataFormat = 'csv' | 'jsonl' | 'parquet';
  * - JSONL: the JSON value (`string | number | boolean | null`); nested arrays and objects are
  *   kept as their JSON text (a string) so that they can still be checked and shown; a key absent
  *   from a record is `null`.
- * - Parquet: `number`, `bigint` (INT64 columns), `boolean`, `string`, `Date` (timestamps and
- *   dates), or `null`.
+ * - Parquet: `number`, `bigint` (INT64 values beyond ±(2^53 - 1); smaller ones are numbers),
+ *   `boolean`, `string`, `Date` (timestamps and dates), or `null`.
  */
 export type Cell = string | number | bigint | boolean | Date | null;
 
@@ -79,11 +79,20 @@ export type ReadEvent =
   | { readonly kind: 'batch'; readonly batch: DataBatch }
   | { readonly kind: 'issue'; readonly issue: StructuralIssue };
 
+/**
+ * Records per batch unless a reader is told otherwise. A batch's column arrays then stay under
+ * V8's 128 KiB limit for ordinary heap objects (8,192 slots of 8 bytes), so a batch is born and
+ * dies in the young generation. With 65,536 rows, reading the 3M-row flights CSV took 2.5 s of
+ * CPU and 183 MB peak RSS instead of 1.0 s and 101 MB: each cell was copied into the old
+ * generation while its batch filled up.
+ */
+export const DEFAULT_BATCH_SIZE = 8_192;
+
 /** Options every reader takes. */
 export interface ReadOptions {
   /** The name shown in findings (as the user wrote it). */
   readonly file: string;
-  /** Records per batch; readers may yield smaller batches. Default 65,536. */
+  /** Records per batch; readers may yield smaller batches. Default `DEFAULT_BATCH_SIZE`. */
   readonly batchSize?: number;
 }
 

@@ -89,6 +89,7 @@ export function findInvalidUtf8(
 
 function hex(bytes: Uint8Array, start: number, end: number): string {
   const parts: string[] = [];
-  for (let i = start; i < end; i++) parts.push(`0x${(bytes[i] as number).toString(16).padStart(2, '0')}`);
+  for (let i = start; i < end; i++)
+    parts.push(`0x${(bytes[i] as number).toString(16).padStart(2, '0')}`);
   return parts.join(' ');
 }
