@@ -35,8 +35,12 @@ describe('mlops validate', () => {
     await workspace.copyInto(path.join(root, 'examples/breast-cancer'), '.');
     const result = await mlops(workspace.dir, 'validate');
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe('valid: 569 records in 2 file(s), 0 violation(s); report: .mlops/validate-report.json\n');
-    const report = JSON.parse(await readFile(workspace.path('.mlops/validate-report.json'), 'utf8')) as {
+    expect(result.stdout).toBe(
+      'valid: 569 records in 2 file(s), 0 violation(s); report: .mlops/validate-report.json\n',
+    );
+    const report = JSON.parse(
+      await readFile(workspace.path('.mlops/validate-report.json'), 'utf8'),
+    ) as {
       valid: boolean;
       files: { file: string; rows: number }[];
     };
@@ -52,7 +56,14 @@ describe('mlops validate', () => {
       'schema.yml': 'columns:\n  x: {type: integer, max: 5}\n',
       'd.csv': 'x\n1\n9\nfoo\n',
     });
-    const failing = await mlops(workspace.dir, 'validate', '--schema', 'schema.yml', '--data', 'd.csv');
+    const failing = await mlops(
+      workspace.dir,
+      'validate',
+      '--schema',
+      'schema.yml',
+      '--data',
+      'd.csv',
+    );
     expect(failing.code).toBe(1);
     expect(failing.stdout).toBe(
       [
@@ -62,15 +73,28 @@ describe('mlops validate', () => {
         '',
       ].join('\n'),
     );
-    const lenient = await mlops(workspace.dir, 'validate', '--schema', 'schema.yml', '--data', 'd.csv', '--fail-on', 'never');
+    const lenient = await mlops(
+      workspace.dir,
+      'validate',
+      '--schema',
+      'schema.yml',
+      '--data',
+      'd.csv',
+      '--fail-on',
+      'never',
+    );
     expect(lenient.code).toBe(0);
   });
 
   it('exits 2 with a located message for a configuration error, and for bad usage', async () => {
-    workspace = await createWorkspace({ 'mlops.yml': 'model:\n  name: x\ndata:\n  train: [1, 2]\n' });
+    workspace = await createWorkspace({
+      'mlops.yml': 'model:\n  name: x\ndata:\n  train: [1, 2]\n',
+    });
     const config = await mlops(workspace.dir, 'validate');
     expect(config.code).toBe(2);
-    expect(config.stderr).toBe('mlops: mlops.yml:4:11 (data.train[0]): expected string, received number\n');
+    expect(config.stderr).toBe(
+      'mlops: mlops.yml:4:11 (data.train[0]): expected string, received number\n',
+    );
     const usage = await mlops(workspace.dir, 'validate', '--nope');
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("Unknown option '--nope'");
@@ -84,9 +108,23 @@ describe('mlops schema infer', () => {
     workspace = await createWorkspace({});
     const source = path.join(root, 'test/fixtures/datasets', name);
     await workspace.copyInto(path.dirname(source), 'data');
-    const inferred = await mlops(workspace.dir, 'schema', 'infer', `data/${name}`, '--out', 'schema.yml');
+    const inferred = await mlops(
+      workspace.dir,
+      'schema',
+      'infer',
+      `data/${name}`,
+      '--out',
+      'schema.yml',
+    );
     expect(inferred.code).toBe(0);
-    const check = await mlops(workspace.dir, 'validate', '--schema', 'schema.yml', '--data', `data/${name}`);
+    const check = await mlops(
+      workspace.dir,
+      'validate',
+      '--schema',
+      'schema.yml',
+      '--data',
+      `data/${name}`,
+    );
     expect(check.stdout).toMatch(/^valid: /);
     expect(check.code).toBe(0);
   });
@@ -101,7 +139,14 @@ describe('mlops schema infer', () => {
         'u4,39,1.91,false,free,2024-03-01,',
       ].join('\n'),
     });
-    const result = await mlops(workspace.dir, 'schema', 'infer', 'people.csv', '--target', 'member');
+    const result = await mlops(
+      workspace.dir,
+      'schema',
+      'infer',
+      'people.csv',
+      '--target',
+      'member',
+    );
     expect(result.code).toBe(0);
     // Worked out from the five lines above: u1-u4 are distinct and the column is named *_id; the
     // comment column has one value and three empty fields.
