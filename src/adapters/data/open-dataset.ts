@@ -18,7 +18,6 @@ import type {
 } from '../../core/data/batch.js';
 import { readCsv } from '../../core/data/csv-reader.js';
 import { readJsonl } from '../../core/data/jsonl-reader.js';
-import { readParquet } from '../../core/data/parquet-reader.js';
 import { ConfigError } from '../../core/errors.js';
 
 const CHUNK_BYTES = 1 << 20;
@@ -101,6 +100,9 @@ export async function* readDataset(
         );
         return;
       }
+      // Loaded on first use: the Parquet decoders and codecs are most of the bundle's code, and a
+      // CSV or JSONL run should not pay for them in start-up time and memory.
+      const { readParquet } = await import('../../core/data/parquet-reader.js');
       yield* readParquet(fileAsyncBuffer(handle, info.size), readOptions);
       return;
     }
