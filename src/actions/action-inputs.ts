@@ -51,3 +51,26 @@ export function integerInput(
   }
   return parsed;
 }
+
+export function booleanInput(name: string, fallback: boolean): boolean {
+  const value = optionalInput(name);
+  if (value === undefined) return fallback;
+  if (/^(true|yes|1)$/i.test(value)) return true;
+  if (/^(false|no|0)$/i.test(value)) return false;
+  throw new ConfigError(`"${value}" is not allowed; expected true or false`, {
+    location: location(name),
+  });
+}
+
+/** A positive decimal number, such as a timeout in minutes (0.5 is half a minute). */
+export function positiveNumberInput(name: string): number | undefined {
+  const value = optionalInput(name);
+  if (value === undefined) return undefined;
+  const parsed = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+  if (!(parsed > 0)) {
+    throw new ConfigError(`"${value}" is not allowed; expected a positive number`, {
+      location: location(name),
+    });
+  }
+  return parsed;
+}

@@ -4,7 +4,7 @@
  * anything else is a bug of ours and keeps its stack so it can be reported.
  */
 import * as core from '@actions/core';
-import { GitHubApiError, isUserError } from '../core/errors.js';
+import { GitHubApiError, isUserError, TrainingError } from '../core/errors.js';
 
 export async function runEntrypoint(main: () => Promise<void>): Promise<void> {
   try {
@@ -12,6 +12,8 @@ export async function runEntrypoint(main: () => Promise<void>): Promise<void> {
   } catch (error) {
     if (isUserError(error)) {
       core.setFailed(error.message);
+      // A failed training command fails the step with its own exit code, as a run: step would.
+      if (error instanceof TrainingError) process.exitCode = error.exitCode;
     } else if (error instanceof GitHubApiError) {
       core.setFailed(
         `GitHub API error ${error.status} on ${error.request.method} ${error.request.url}: ${error.message}`,

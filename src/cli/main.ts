@@ -5,6 +5,7 @@
  */
 import { GitHubApiError, isUserError } from '../core/errors.js';
 import { runSchemaInfer } from './commands/schema-infer.js';
+import { runTrain } from './commands/train.js';
 import { runValidate } from './commands/validate.js';
 import { CliUsageError } from './cli-usage-error.js';
 
@@ -13,6 +14,8 @@ const usage = `mlops — GitHub Actions-native MLOps, locally
 Usage:
   mlops validate [--config mlops.yml] [--schema schema.yml] [--data <path|glob>...]
                  [--report <path>] [--fail-on error|never] [--quiet]
+  mlops train [--config mlops.yml] [--command <cmd> | --builtin <kind>] [--gpus required|optional|none]
+              [--seed <n>] [--timeout-minutes <n>]
   mlops schema infer <data...> [--out schema.yml] [--target <column>] [--max-categories 20]
   mlops --help | --version
 
@@ -20,6 +23,7 @@ Run "mlops <command> --help" for a command's options.`;
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   validate: runValidate,
+  train: runTrain,
   schema: async (args) => {
     const [sub, ...rest] = args;
     if (sub === 'infer') return runSchemaInfer(rest);

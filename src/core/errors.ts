@@ -45,6 +45,19 @@ export class DataError extends UserError {
   override readonly name = 'DataError';
 }
 
+/**
+ * The user's training command failed, timed out or was cancelled. The step fails with the
+ * command's exit code, as a `run:` step would.
+ */
+export class TrainingError extends UserError {
+  override readonly name = 'TrainingError';
+  readonly exitCode: number;
+  constructor(detail: string, options: { exitCode: number; cause?: unknown }) {
+    super(detail, { cause: options.cause });
+    this.exitCode = options.exitCode;
+  }
+}
+
 /** A call to GitHub's API failed; `status` is the HTTP status (0 when no response came). */
 export class GitHubApiError extends Error {
   override readonly name = 'GitHubApiError';

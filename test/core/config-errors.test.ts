@@ -21,7 +21,7 @@ describe('mlops.yml', () => {
     );
     expect(config).toEqual({
       version: 1,
-      model: { name: 'churn', path: 'model.onnx' },
+      model: { name: 'churn', path: '.mlops/train/model.onnx' },
       data: { schema: 'schema.yml', train: ['data/train.csv'], eval: ['a.csv', 'b.csv'] },
     });
   });

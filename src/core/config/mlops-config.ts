@@ -10,6 +10,14 @@ const pathList = z
   .transform((value) => (typeof value === 'string' ? [value] : value))
   .describe('A path or glob, or a list of them, relative to mlops.yml');
 
+/** The baselines `train` can fit without any user code. */
+export const builtinBaselines = [
+  'logistic-regression',
+  'softmax-regression',
+  'linear-regression',
+] as const;
+export type BuiltinBaseline = (typeof builtinBaselines)[number];
+
 export const modelNamePattern = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 
 export const mlopsConfigSchema = z
@@ -31,8 +39,10 @@ export const mlopsConfigSchema = z
         path: z
           .string()
           .min(1)
-          .default('model.onnx')
-          .describe('Where training writes the candidate ONNX model'),
+          .default('.mlops/train/model.onnx')
+          .describe(
+            'Where training writes the candidate ONNX model; metrics.json and manifest.json go beside it',
+          ),
         description: z.string().optional(),
       })
       .describe('The model this repository trains'),
@@ -47,6 +57,41 @@ export const mlopsConfigSchema = z
           .describe('Text that means "missing" in CSV files (default: the empty field)'),
       })
       .describe('Data files and their schema'),
+    train: z
+      .strictObject({
+        command: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('Shell command that trains the model (run with bash, as a workflow run: step)'),
+        builtin: z
+          .enum(builtinBaselines)
+          .optional()
+          .describe('Train a built-in baseline instead of a command'),
+        'working-directory': z
+          .string()
+          .min(1)
+          .default('.')
+          .describe('Where the command runs, relative to mlops.yml'),
+        'timeout-minutes': z.number().positive().default(360).describe('Training time limit'),
+        seed: z
+          .int()
+          .min(0)
+          .max(2 ** 31 - 1)
+          .default(42)
+          .describe('Seed handed to training as MLOPS_SEED'),
+        gpus: z
+          .enum(['required', 'optional', 'none'])
+          .default('optional')
+          .describe(
+            'required: fail without a GPU; optional: use one when present; none: hide GPUs',
+          ),
+      })
+      .refine((train) => !(train.command !== undefined && train.builtin !== undefined), {
+        message: 'give either command or builtin, not both',
+      })
+      .optional()
+      .describe('How the model is trained'),
   })
   .describe('mlops-actions configuration (mlops.yml)');
 

@@ -1,0 +1,45 @@
+/** What the train step needs from the outside world; the action and the CLI wire real ones. */
+import type { GpuInfo } from '../core/gpu/parse-nvidia-smi.js';
+
+export interface GpuProbeResult {
+  readonly available: boolean;
+  readonly gpus: readonly GpuInfo[];
+  readonly reason?: string | undefined;
+}
+
+export interface GpuUsage {
+  readonly samples: number;
+  /** Per GPU index. */
+  readonly peakMemoryMiB: Readonly<Record<number, number>>;
+  readonly meanUtilizationPercent: Readonly<Record<number, number>>;
+}
+
+export interface CommandRun {
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly timedOut: boolean;
+  readonly cancelled: boolean;
+  readonly durationMs: number;
+  readonly tail: readonly string[];
+}
+
+export interface TrainPorts {
+  probeGpus(): Promise<GpuProbeResult>;
+  startGpuSampler?(): { stop(): Promise<GpuUsage> };
+  runCommand(options: {
+    command: string;
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    timeoutMs: number;
+    onOutput: (stream: 'stdout' | 'stderr', line: string) => void;
+  }): Promise<CommandRun>;
+  readonly artifacts: {
+    /** Uploads files; the artifact's id, or null when uploads are not possible here (said in the log). */
+    upload(name: string, files: string[], rootDirectory: string): Promise<number | null>;
+  };
+  readonly cache: {
+    /** The key that was restored, or undefined on a miss or outside Actions. */
+    restore(paths: string[], key: string): Promise<string | undefined>;
+    save(paths: string[], key: string): Promise<void>;
+  };
+}

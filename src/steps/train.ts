@@ -1,0 +1,416 @@
+/**
+ * The `train` step: run the user's training command (or a built-in baseline) under the training
+ * contract, check that what it produced is a loadable ONNX model, and write its provenance
+ * manifest next to it. Used by the action, by `mlops train` and by tests; the outside world
+ * (GPUs, processes, artifacts, caches) comes in through ports.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, mkdir, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { expandDataPaths } from '../adapters/data/open-dataset.js';
+import { loadFeatureMatrix } from '../adapters/data/load-feature-matrix.js';
+import { loadMlopsConfig } from '../adapters/fs/load-config.js';
+import { toDisplayPath } from '../adapters/fs/display-path.js';
+import { writeFileAtomic } from '../adapters/fs/write-file-atomic.js';
+import { loadOnnxModel } from '../adapters/onnx/onnx-model.js';
+import type { BuiltinBaseline } from '../core/config/mlops-config.js';
+import { ConfigError, DataError, TrainingError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import {
+  manifestSchema,
+  type FileDigest,
+  type GpuRecord,
+  type Manifest,
+} from '../core/manifest/manifest.js';
+import { parseTrainingMetrics } from '../core/metrics/training-metrics.js';
+import type { RunContext } from '../core/provenance/run-context.js';
+import { parseDatasetSchema, type DatasetSchema } from '../core/schema/dataset-schema.js';
+import { evaluateBaseline } from '../core/train/baseline-evaluation.js';
+import { trainBaseline } from '../core/train/baselines.js';
+import { schemaRoles, trainingEnvironment } from '../core/train/training-contract.js';
+import type { GpuUsage, TrainPorts } from './train-ports.js';
+
+export type GpuPolicy = 'required' | 'optional' | 'none';
+
+export interface TrainOptions {
+  /** The workspace: relative inputs and displayed paths are relative to it. */
+  readonly cwd: string;
+  readonly config?: string | undefined;
+  /** Overrides the config's `train.command`. */
+  readonly command?: string | undefined;
+  /** Overrides the config's `train.builtin`; wins over a configured command. */
+  readonly builtin?: BuiltinBaseline | undefined;
+  /** Overrides `train.working-directory` (relative to `cwd`). */
+  readonly workingDirectory?: string | undefined;
+  readonly gpus?: GpuPolicy | undefined;
+  readonly timeoutMinutes?: number | undefined;
+  readonly seed?: number | undefined;
+  readonly artifactName?: string | undefined;
+  readonly uploadArtifact?: boolean | undefined;
+  readonly cachePaths?: readonly string[] | undefined;
+  readonly cacheKey?: string | undefined;
+  readonly run: RunContext;
+  readonly ports: TrainPorts;
+  readonly logger: Logger;
+}
+
+export interface TrainResult {
+  readonly modelPath: string;
+  readonly modelDigest: string;
+  readonly manifestPath: string;
+  readonly metrics: Record<string, number>;
+  readonly gpus: GpuRecord[];
+  readonly gpuUsage: GpuUsage | null;
+  readonly durationSeconds: number;
+  readonly manifest: Manifest;
+  readonly artifact: { name: string; id: number | null } | null;
+  readonly tail: readonly string[];
+}
+
+const packageVersion = process.env.MLOPS_VERSION ?? '0.1.0';
+
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const { cwd, logger, ports } = options;
+  const loaded = await loadMlopsConfig({ cwd, path: options.config ?? 'mlops.yml' });
+  if (!loaded)
+    throw new ConfigError('no configuration found', {
+      location: { file: options.config ?? 'mlops.yml' },
+    });
+  const { config, dir: configDir } = loaded;
+  const settings = config.train;
+  const builtin =
+    options.builtin ?? (options.command === undefined ? settings?.builtin : undefined);
+  const command = builtin === undefined ? (options.command ?? settings?.command) : undefined;
+  if (builtin === undefined && command === undefined) {
+    throw new ConfigError(
+      'nothing to train: set train.command or train.builtin, or give the command or builtin input',
+      {
+        location: { file: loaded.displayPath, field: 'train' },
+      },
+    );
+  }
+  const seed = options.seed ?? settings?.seed ?? 42;
+  const gpuPolicy = options.gpus ?? settings?.gpus ?? 'optional';
+  const timeoutMinutes = options.timeoutMinutes ?? settings?.['timeout-minutes'] ?? 360;
+  const workingDirectory =
+    options.workingDirectory !== undefined
+      ? path.resolve(cwd, options.workingDirectory)
+      : path.resolve(configDir, settings?.['working-directory'] ?? '.');
+  const modelPath = path.resolve(configDir, config.model.path);
+  const outputDir = path.dirname(modelPath);
+
+  // The schema and data the contract hands over.
+  const schemaPath = path.resolve(configDir, config.data.schema);
+  const schema = await readSchemaIfPresent(schemaPath, toDisplayPath(cwd, schemaPath));
+  const trainFiles = await expandDataPaths(
+    (config.data.train ?? []).map((p) => path.resolve(configDir, p)),
+    cwd,
+  );
+  const evalFiles = await expandDataPaths(
+    (config.data.eval ?? []).map((p) => path.resolve(configDir, p)),
+    cwd,
+  );
+
+  // GPUs: `required` fails before anything runs, with what was looked for.
+  const probe =
+    gpuPolicy === 'none'
+      ? { available: false, gpus: [], reason: 'gpus: none' }
+      : await ports.probeGpus();
+  if (gpuPolicy === 'required' && (!probe.available || probe.gpus.length === 0)) {
+    throw new ConfigError(
+      `gpus: required, but no NVIDIA GPU is usable on this runner: ${probe.reason ?? 'nvidia-smi listed no GPU'}. ` +
+        'Run the job on a GPU runner (runs-on: your GPU label or runner scale set; see docs/gpu-runners.md) or set gpus: optional.',
+      { location: { file: 'action inputs', field: 'gpus' } },
+    );
+  }
+  const gpus: GpuRecord[] = probe.gpus.map((gpu) => ({
+    name: gpu.name,
+    memoryMiB: gpu.memoryMiB,
+    driver: gpu.driver,
+    cuda: gpu.cuda,
+  }));
+  const cudaVisibleDevices =
+    gpuPolicy === 'none' || gpus.length === 0
+      ? ''
+      : (process.env.CUDA_VISIBLE_DEVICES ?? probe.gpus.map((gpu) => String(gpu.index)).join(','));
+  logger.info(
+    gpus.length > 0
+      ? `GPUs: ${gpus.map((gpu) => `${gpu.name} (${gpu.memoryMiB ?? '?'} MiB, driver ${gpu.driver ?? '?'}, CUDA ${gpu.cuda ?? '?'})`).join('; ')}`
+      : `No GPU in use (${gpuPolicy === 'none' ? 'gpus: none' : (probe.reason ?? 'none found')}); training on the CPU.`,
+  );
+
+  // A stale model from an earlier run must never pass for this run's output.
+  await mkdir(outputDir, { recursive: true });
+  await rm(modelPath, { force: true });
+  await rm(path.join(outputDir, 'metrics.json'), { force: true });
+
+  if (options.cacheKey !== undefined && options.cachePaths && options.cachePaths.length > 0) {
+    const hit = await ports.cache.restore([...options.cachePaths], options.cacheKey);
+    logger.info(
+      hit === undefined ? `Cache miss for ${options.cacheKey}.` : `Cache restored from ${hit}.`,
+    );
+  }
+
+  const startedAt = new Date();
+  let tail: readonly string[] = [];
+  let gpuUsage: GpuUsage | null = null;
+  let metrics: Record<string, number> = {};
+
+  if (builtin !== undefined) {
+    if (!schema) {
+      throw new ConfigError(
+        'built-in baselines need the dataset schema (its feature and target columns)',
+        {
+          location: { file: toDisplayPath(cwd, schemaPath) },
+        },
+      );
+    }
+    if (trainFiles.length === 0) {
+      throw new ConfigError('no training data: set data.train', {
+        location: { file: loaded.displayPath, field: 'data.train' },
+      });
+    }
+    const matrix = await loadFeatureMatrix(trainFiles, schema);
+    logger.info(
+      `Training built-in ${builtin} on ${matrix.rows} records and ${matrix.featureNames.length} features (seed ${seed}).`,
+    );
+    const model = trainBaseline({ kind: builtin, matrix, seed });
+    await writeFileAtomic(modelPath, model.onnx);
+    metrics = { ...model.trainingMetrics };
+    if (evalFiles.length > 0) {
+      const evalMatrix = await loadFeatureMatrix(evalFiles, schema);
+      metrics = { ...metrics, ...evaluateBaseline(model, evalMatrix) };
+    }
+  } else if (command !== undefined) {
+    const env = {
+      ...process.env,
+      ...trainingEnvironment({
+        outputDir,
+        modelPath,
+        seed,
+        trainFiles: trainFiles.map((file) => file.path),
+        evalFiles: evalFiles.map((file) => file.path),
+        schemaPath: schema ? schemaPath : null,
+        schema,
+        cudaVisibleDevices,
+      }),
+    };
+    const sampler = gpus.length > 0 ? ports.startGpuSampler?.() : undefined;
+    const result = await logger.group(`Training: ${command}`, () =>
+      ports.runCommand({
+        command,
+        cwd: workingDirectory,
+        env,
+        timeoutMs: timeoutMinutes * 60_000,
+        onOutput: (_stream, line) => logger.info(line),
+      }),
+    );
+    gpuUsage = (await sampler?.stop()) ?? null;
+    tail = result.tail;
+    if (result.timedOut || result.cancelled || result.exitCode !== 0) {
+      const why = result.timedOut
+        ? `timed out after ${timeoutMinutes} minute(s); the whole process tree was ended`
+        : result.cancelled
+          ? 'was cancelled; the whole process tree was ended'
+          : result.exitCode === null
+            ? `was killed by ${result.signal ?? 'a signal'}`
+            : `failed with exit code ${result.exitCode}`;
+      throw new TrainingError(
+        `training command ${why}. Last lines of its output:\n${result.tail.join('\n')}`,
+        {
+          exitCode: result.exitCode ?? 1,
+        },
+      );
+    }
+    metrics = await readMetricsIfPresent(
+      path.join(outputDir, 'metrics.json'),
+      toDisplayPath(cwd, path.join(outputDir, 'metrics.json')),
+    );
+  }
+  const durationSeconds = (Date.now() - startedAt.getTime()) / 1000;
+
+  // The model must exist and load: a later step must never be the first to find out.
+  const modelDisplay = toDisplayPath(cwd, modelPath);
+  const modelBytes = await readFile(modelPath).catch((error: NodeJS.ErrnoException) => {
+    throw new DataError(
+      error.code === 'ENOENT'
+        ? `training finished but wrote no model here; the command must write its ONNX model to MLOPS_MODEL_PATH`
+        : `cannot read the model: ${error.message}`,
+      { location: { file: modelDisplay }, cause: error },
+    );
+  });
+  const model = await loadOnnxModel(modelPath, { displayName: modelDisplay });
+  const inputs = model.inputs.map((input) => ({
+    name: input.name,
+    type: input.type,
+    shape: [...input.shape],
+  }));
+  const outputs = model.outputs.map((output) => ({
+    name: output.name,
+    type: output.type,
+    shape: [...output.shape],
+  }));
+  const metadata = model.metadata;
+  await model.release();
+
+  const roles = schemaRoles(schema);
+  const modelFile = digestOf(modelBytes, path.basename(modelPath));
+  const manifest = manifestSchema.parse({
+    manifestVersion: 1,
+    model: {
+      name: config.model.name,
+      version: null,
+      task: config.model.task ?? taskOf(metadata['mlops.task']),
+      file: modelFile,
+      inputs,
+      outputs,
+      features: parseJsonList(metadata['mlops.features']) ?? roles.features,
+      target: roles.target,
+      classes: parseJsonList(metadata['mlops.classes']) ?? roles.classes,
+    },
+    metrics,
+    data: {
+      schema: schema ? await fileDigest(schemaPath, cwd) : null,
+      train: await Promise.all(trainFiles.map((file) => fileDigest(file.path, cwd))),
+      eval: await Promise.all(evalFiles.map((file) => fileDigest(file.path, cwd))),
+    },
+    training: {
+      command: command ?? null,
+      builtin: builtin ?? null,
+      seed,
+      workingDirectory: toDisplayPath(cwd, workingDirectory),
+      startedAt: startedAt.toISOString(),
+      durationSeconds,
+    },
+    source: {
+      repository: options.run.repository,
+      commit: options.run.commit,
+      ref: options.run.ref,
+      pullRequest: options.run.pullRequest,
+      runUrl: options.run.runUrl,
+      workflow: options.run.workflow,
+      job: options.run.job,
+      actor: options.run.actor,
+    },
+    environment: {
+      runner: { name: options.run.runnerName, os: `${os.type()} ${os.release()}`, arch: os.arch() },
+      gpus,
+      node: process.version,
+      packages: { 'mlops-actions': packageVersion, ...(await onnxruntimeVersion()) },
+    },
+    createdAt: new Date().toISOString(),
+    parent: null,
+  } satisfies Manifest);
+  const manifestPath = path.join(outputDir, 'manifest.json');
+  await writeFileAtomic(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFileAtomic(
+    path.join(outputDir, 'metrics.json'),
+    `${JSON.stringify(metrics, null, 2)}\n`,
+  );
+
+  if (options.cacheKey !== undefined && options.cachePaths && options.cachePaths.length > 0) {
+    await ports.cache.save([...options.cachePaths], options.cacheKey);
+  }
+
+  let artifact: TrainResult['artifact'] = null;
+  const artifactName = options.artifactName ?? `model-${config.model.name}`;
+  if (options.uploadArtifact ?? true) {
+    const id = await ports.artifacts.upload(
+      artifactName,
+      [modelPath, manifestPath, path.join(outputDir, 'metrics.json')],
+      outputDir,
+    );
+    artifact = { name: artifactName, id };
+  }
+
+  return {
+    modelPath,
+    modelDigest: modelFile.digest,
+    manifestPath,
+    metrics,
+    gpus,
+    gpuUsage,
+    durationSeconds,
+    manifest,
+    artifact,
+    tail,
+  };
+}
+
+async function readSchemaIfPresent(
+  absolute: string,
+  display: string,
+): Promise<DatasetSchema | null> {
+  let text: string;
+  try {
+    text = await readFile(absolute, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  return parseDatasetSchema(text, display);
+}
+
+async function readMetricsIfPresent(
+  absolute: string,
+  display: string,
+): Promise<Record<string, number>> {
+  let text: string;
+  try {
+    text = await readFile(absolute, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw error;
+  }
+  return parseTrainingMetrics(text, display);
+}
+
+function digestOf(bytes: Uint8Array, displayPath: string): FileDigest {
+  return {
+    path: displayPath,
+    digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`,
+    bytes: bytes.byteLength,
+  };
+}
+
+/** Digest of a data file, streamed so that a large file is never held in memory. */
+async function fileDigest(absolute: string, cwd: string): Promise<FileDigest> {
+  const { createReadStream } = await import('node:fs');
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(absolute)) hash.update(chunk as Buffer);
+  const info = await stat(absolute);
+  return {
+    path: toDisplayPath(cwd, absolute),
+    digest: `sha256:${hash.digest('hex')}`,
+    bytes: info.size,
+  };
+}
+
+function parseJsonList(text: string | undefined): string[] | null {
+  if (text === undefined) return null;
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) && value.every((item) => typeof item === 'string') ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+function taskOf(text: string | undefined): Manifest['model']['task'] {
+  return text === 'binary-classification' ||
+    text === 'multiclass-classification' ||
+    text === 'regression'
+    ? text
+    : null;
+}
+
+async function onnxruntimeVersion(): Promise<Record<string, string>> {
+  try {
+    const ort = await import('onnxruntime-node');
+    const version = ort.env.versions.node ?? ort.env.versions.common;
+    return version ? { 'onnxruntime-node': version } : {};
+  } catch {
+    return {};
+  }
+}
