@@ -30,7 +30,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**', 'bench/**', 'scripts/**'],
+    files: ['test/**', 'test-examples/**', 'bench/**', 'scripts/**'],
     rules: { 'no-console': 'off' },
   },
 );
