@@ -9,7 +9,9 @@ export function createTrainPorts(options: { logger: Logger; signal: AbortSignal 
   return {
     probeGpus: () => probeGpus({}),
     startGpuSampler: () => startGpuSampler({}),
-    runCommand: (command) => runCommand({ ...command, signal: options.signal }),
+    // The runner escalates a cancelled step to SIGKILL about 10 s after SIGINT; our own SIGKILL
+    // of the training tree must land before that, hence a 5 s grace.
+    runCommand: (command) => runCommand({ ...command, signal: options.signal, killGraceMs: 5000 }),
     artifacts: createArtifactStore(options.logger),
     cache: createCacheStore(options.logger),
   };

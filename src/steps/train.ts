@@ -133,7 +133,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const cudaVisibleDevices =
     gpuPolicy === 'none' || gpus.length === 0
       ? ''
-      : (process.env.CUDA_VISIBLE_DEVICES ?? probe.gpus.map((gpu) => String(gpu.index)).join(','));
+      : // UUIDs, not nvidia-smi's indices: CUDA numbers devices by speed unless
+        // CUDA_DEVICE_ORDER=PCI_BUS_ID, so an index could name another GPU.
+        (process.env.CUDA_VISIBLE_DEVICES ??
+        probe.gpus.map((gpu) => gpu.uuid || String(gpu.index)).join(','));
   logger.info(
     gpus.length > 0
       ? `GPUs: ${gpus.map((gpu) => `${gpu.name} (${gpu.memoryMiB ?? '?'} MiB, driver ${gpu.driver ?? '?'}, CUDA ${gpu.cuda ?? '?'})`).join('; ')}`
