@@ -246,7 +246,9 @@ describe('train action', () => {
       expect(run.exitCode, run.stdout).toBe(0);
       const gpus = JSON.parse(run.outputs.gpus ?? '[]') as { name: string }[];
       expect(gpus.length).toBeGreaterThan(0);
-      expect(await readFile(workspace.path('cuda.txt'), 'utf8')).toMatch(/^GPU-[0-9a-fx-]+(,GPU-[0-9a-fx-]+)*$/);
+      expect(await readFile(workspace.path('cuda.txt'), 'utf8')).toMatch(
+        /^GPU-[0-9a-fx-]+(,GPU-[0-9a-fx-]+)*$/,
+      );
     } finally {
       process.env.PATH = previous;
     }

@@ -91,7 +91,15 @@ export interface EvaluationReport {
   readonly slices: readonly SliceResult[];
   readonly gates: readonly GateResult[];
   readonly passed: boolean;
-  readonly bootstrap: { readonly resamples: number; readonly seed: number; readonly confidence: number };
-  readonly run: { readonly url: string | null; readonly commit: string | null; readonly pullRequest: number | null };
+  readonly bootstrap: {
+    readonly resamples: number;
+    readonly seed: number;
+    readonly confidence: number;
+  };
+  readonly run: {
+    readonly url: string | null;
+    readonly commit: string | null;
+    readonly pullRequest: number | null;
+  };
   readonly createdAt: string;
 }
