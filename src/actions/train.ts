@@ -1,7 +1,7 @@
 /** Entrypoint of `actions/train`. */
-import { readFileSync } from 'node:fs';
 import * as core from '@actions/core';
 import { createActionsLogger } from '../adapters/actions/actions-logger.js';
+import { readEventPayload } from '../adapters/actions/read-event.js';
 import { forwardTerminationSignals } from '../adapters/process/run-command.js';
 import { createTrainPorts } from '../adapters/train-ports.js';
 import { builtinBaselines } from '../core/config/mlops-config.js';
@@ -42,7 +42,7 @@ await runEntrypoint(async () => {
     uploadArtifact: booleanInput('upload-artifact', true),
     cachePaths: listInput('cache-paths'),
     cacheKey: optionalInput('cache-key'),
-    run: runContextFromEnv(process.env, readEvent()),
+    run: runContextFromEnv(process.env, readEventPayload()),
     logger,
     ports: createTrainPorts({ logger, signal: abort.signal }),
   });
@@ -54,13 +54,3 @@ await runEntrypoint(async () => {
   core.setOutput('manifest', result.manifestPath);
   await core.summary.addRaw(renderTrainingSummary(result)).write();
 });
-
-function readEvent(): unknown {
-  const file = process.env.GITHUB_EVENT_PATH;
-  if (!file) return undefined;
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
-  } catch {
-    return undefined;
-  }
-}

@@ -36,3 +36,16 @@ export function escapeMarkdownCell(text: string): string {
 export function escapeUserText(text: string, maxLength: number): string {
   return escapeMarkdownCell(clipText(text, maxLength));
 }
+
+/**
+ * Text shown as inline code. Backslash escapes and entities show literally inside a code span,
+ * so instead the fence is made longer than any run of backticks in the text (CommonMark), and
+ * line breaks become spaces.
+ */
+export function codeSpan(text: string): string {
+  const flat = text.replace(/\r\n|\r|\n/g, ' ');
+  const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longestRun + 1);
+  const pad = flat.startsWith('`') || flat.endsWith('`') || flat === '' ? ' ' : '';
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}

@@ -1,6 +1,6 @@
 /** The training step summary: what was trained, where, how long, on which GPUs, and its metrics. */
 import { markdownTable } from 'markdown-table';
-import { escapeMarkdownCell } from '../markdown/escape.js';
+import { codeSpan, escapeMarkdownCell } from '../markdown/escape.js';
 import type { Manifest } from '../manifest/manifest.js';
 
 export interface TrainingSummaryInput {
@@ -18,11 +18,11 @@ export function renderTrainingSummary(input: TrainingSummaryInput): string {
   const { manifest } = input;
   const how = manifest.training.builtin
     ? `built-in \`${manifest.training.builtin}\``
-    : `\`${escapeMarkdownCell(manifest.training.command ?? '')}\``;
+    : `${codeSpan(manifest.training.command ?? '')}`;
   const lines = [
     `### 🏋️ Trained ${escapeMarkdownCell(manifest.model.name)}`,
     '',
-    `${how} with seed ${manifest.training.seed} in ${manifest.training.durationSeconds.toFixed(1)} s → \`${escapeMarkdownCell(input.modelPath)}\` (\`${manifest.model.file.digest}\`, ${manifest.model.file.bytes.toLocaleString('en-US')} bytes).`,
+    `${how} with seed ${manifest.training.seed} in ${manifest.training.durationSeconds.toFixed(1)} s → ${codeSpan(input.modelPath)} (\`${manifest.model.file.digest}\`, ${manifest.model.file.bytes.toLocaleString('en-US')} bytes).`,
     '',
   ];
   const gpus = manifest.environment.gpus;
@@ -66,8 +66,8 @@ export function renderTrainingSummary(input: TrainingSummaryInput): string {
   if (input.artifact) {
     lines.push(
       input.artifact.id === null
-        ? `Artifact \`${escapeMarkdownCell(input.artifact.name)}\` not uploaded (not running inside GitHub Actions).`
-        : `Model, manifest and metrics uploaded as artifact \`${escapeMarkdownCell(input.artifact.name)}\`.`,
+        ? `Artifact ${codeSpan(input.artifact.name)} not uploaded (not running inside GitHub Actions).`
+        : `Model, manifest and metrics uploaded as artifact ${codeSpan(input.artifact.name)}.`,
       '',
     );
   }

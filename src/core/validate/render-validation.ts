@@ -3,7 +3,7 @@
  * Every value from the data is escaped: a data file is user input.
  */
 import { markdownTable } from 'markdown-table';
-import { escapeMarkdownCell } from '../markdown/escape.js';
+import { codeSpan, escapeMarkdownCell } from '../markdown/escape.js';
 import { countByRule, type ValidationResult } from './dataset-validator.js';
 import type { Violation } from './violation.js';
 
@@ -52,7 +52,7 @@ export function renderValidationSummary(
   const verdict = result.valid ? '✅ Data valid' : '❌ Data invalid';
   lines.push(`### ${verdict}`, '');
   lines.push(
-    `${result.rows.toLocaleString('en-US')} records in ${result.files.length} file(s) checked against \`${escapeMarkdownCell(options.schemaPath)}\`: ${result.violations.length.toLocaleString('en-US')} violation(s).`,
+    `${result.rows.toLocaleString('en-US')} records in ${result.files.length} file(s) checked against ${codeSpan(options.schemaPath)}: ${result.violations.length.toLocaleString('en-US')} violation(s).`,
     '',
   );
   lines.push(
@@ -89,7 +89,7 @@ export function renderValidationSummary(
       ),
       '',
     );
-    lines.push(`The full list is in the report \`${escapeMarkdownCell(options.reportPath)}\`.`, '');
+    lines.push(`The full list is in the report ${codeSpan(options.reportPath)}.`, '');
   }
   if (result.warnings.length > 0) {
     lines.push('#### Warnings', '');
