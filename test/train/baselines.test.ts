@@ -21,6 +21,7 @@ function matrix(rows: number[][], target: MatrixTarget, names?: string[]): Featu
     missing: new Array<number>(F).fill(0),
     droppedRows: 0,
     target,
+    extra: {},
   };
 }
 const values = (...v: number[]): MatrixTarget => ({ kind: 'values', values: Float64Array.from(v) });

@@ -17,20 +17,32 @@ export function createBaselineSource(options: {
   downloadDir: string;
   logger: Logger;
 }): BaselineSource {
-  const fromRegistry = async (model: string, version: string, label: string): Promise<ResolvedBaseline> => {
+  const fromRegistry = async (
+    model: string,
+    version: string,
+    label: string,
+  ): Promise<ResolvedBaseline> => {
     const dir = path.join(options.downloadDir, model, `v${version}`);
     const downloaded = await options.registry.downloadModel(model, version, dir);
-    options.logger.info(`Baseline ${label}: ${downloaded.releaseUrl} (${downloaded.digest}, verified).`);
+    options.logger.info(
+      `Baseline ${label}: ${downloaded.releaseUrl} (${downloaded.digest}, verified).`,
+    );
     return {
       kind: 'model',
       path: downloaded.path,
       label,
-      info: { label, version: `v${version}`, digest: downloaded.digest, path: downloaded.releaseUrl },
+      info: {
+        label,
+        version: `v${version}`,
+        digest: downloaded.digest,
+        path: downloaded.releaseUrl,
+      },
     };
   };
   return {
     async resolve(spec, { model, cwd }) {
-      if (spec === 'none') return { kind: 'none', note: 'no baseline was asked for (baseline: none)' };
+      if (spec === 'none')
+        return { kind: 'none', note: 'no baseline was asked for (baseline: none)' };
       if (spec === 'production') {
         const stage = await options.registry.findStage(model, 'production');
         if (!stage) {
@@ -61,8 +73,15 @@ export function createBaselineSource(options: {
         );
       }
       const label = toDisplayPath(cwd, file);
-      const digest = `sha256:${createHash('sha256').update(await readFile(file)).digest('hex')}`;
-      return { kind: 'model', path: file, label, info: { label, version: null, digest, path: label } };
+      const digest = `sha256:${createHash('sha256')
+        .update(await readFile(file))
+        .digest('hex')}`;
+      return {
+        kind: 'model',
+        path: file,
+        label,
+        info: { label, version: null, digest, path: label },
+      };
     },
   };
 }

@@ -92,6 +92,74 @@ export const mlopsConfigSchema = z
       })
       .optional()
       .describe('How the model is trained'),
+    evaluate: z
+      .strictObject({
+        outputs: z
+          .strictObject({
+            label: z.string().min(1).optional().describe('Output holding class indexes (int64) or labels'),
+            probabilities: z
+              .string()
+              .min(1)
+              .optional()
+              .describe('Output holding class probabilities [N, C]'),
+            logits: z.string().min(1).optional().describe('Output holding logits [N, C] (softmax is applied)'),
+            prediction: z.string().min(1).optional().describe('Regression output [N] or [N, 1]'),
+          })
+          .optional()
+          .describe('Which model outputs to read (detected from names and shapes when absent)'),
+        classes: z
+          .array(z.string())
+          .min(2)
+          .optional()
+          .describe('Class order of the model outputs (default: the model metadata, else the schema)'),
+        metrics: z
+          .array(z.string().min(1))
+          .optional()
+          .describe('Metrics shown in the comparison table (default: by task)'),
+        slices: z.array(z.string().min(1)).default([]).describe('Columns to compute metrics per group for'),
+        'batch-size': z.int().min(1).default(4096).describe('Records per onnxruntime run'),
+        bootstrap: z
+          .strictObject({
+            resamples: z.int().min(100).max(100_000).default(1000),
+            seed: z.int().min(0).default(42),
+            confidence: z.number().gt(0.5).lt(1).default(0.95),
+          })
+          .prefault({})
+          .describe('Paired bootstrap of the deltas'),
+        gates: z
+          .array(
+            z
+              .strictObject({
+                metric: z.string().min(1),
+                min: z.number().optional().describe('Absolute lower bound'),
+                max: z.number().optional().describe('Absolute upper bound'),
+                'max-drop': z
+                  .union([z.number().min(0), z.string().regex(/^\d+(\.\d+)?%$/)])
+                  .optional()
+                  .describe('Largest allowed worsening against the baseline: a number, or a percentage'),
+                'min-gain': z
+                  .union([z.number(), z.string().regex(/^-?\d+(\.\d+)?%$/)])
+                  .optional()
+                  .describe('Smallest required improvement against the baseline: a number, or a percentage'),
+                'greater-is-better': z
+                  .boolean()
+                  .optional()
+                  .describe('Direction of the metric (known for built-in metrics)'),
+              })
+              .refine(
+                (gate) =>
+                  gate.min !== undefined ||
+                  gate.max !== undefined ||
+                  gate['max-drop'] !== undefined ||
+                  gate['min-gain'] !== undefined,
+                { message: 'a gate needs at least one of min, max, max-drop, min-gain' },
+              ),
+          )
+          .default([])
+          .describe('Conditions the candidate must meet'),
+      })
+      .optional()
+      .describe('How candidate and baseline are compared'),
   })
   .describe('mlops-actions configuration (mlops.yml)');
 

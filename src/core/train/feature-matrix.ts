@@ -41,6 +41,8 @@ export interface FeatureMatrix {
   /** Records left out because their target was missing. */
   readonly droppedRows: number;
   readonly target: MatrixTarget;
+  /** Text of each requested extra column per kept row (for slices); "(missing)" when null. */
+  readonly extra: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface FeatureMatrixOptions {
@@ -57,6 +59,11 @@ export interface FeatureMatrixOptions {
   readonly classes?: readonly string[];
   /** The schema file as the user named it, for the location of schema mistakes. */
   readonly schemaFile?: string;
+  /**
+   * Columns whose text to keep for every kept row, aligned with `x` (evaluation slices by
+   * group). Collected here because only this builder knows which records it drops.
+   */
+  readonly extraColumns?: readonly string[];
 }
 
 interface FeatureColumn {
@@ -147,9 +154,13 @@ export class FeatureMatrixBuilder {
   private readonly missingCounts: number[];
   private dropped = 0;
   private rows = 0;
+  private readonly extraColumns: readonly string[];
+  private readonly extraValues: Map<string, string[]>;
 
   constructor(schema: DatasetSchema, options: FeatureMatrixOptions = {}) {
     const schemaFile = options.schemaFile ?? 'schema.yml';
+    this.extraColumns = options.extraColumns ?? [];
+    this.extraValues = new Map(this.extraColumns.map((name) => [name, []]));
     const { features, target } = selectTrainingColumns(schema, schemaFile);
     this.features = features;
     this.missingCounts = features.map(() => 0);
@@ -201,6 +212,13 @@ export class FeatureMatrixBuilder {
       });
     }
     const classIndex = this.fixedClasses && new Map(this.fixedClasses.map((c, i) => [c, i]));
+    const extraCells = this.extraColumns.map((name) => {
+      const index = batch.columns.indexOf(name);
+      if (index === -1) {
+        throw new DataError(`the slice column "${name}" is missing`, { location: { file: batch.file } });
+      }
+      return { values: this.extraValues.get(name) as string[], cells: batch.values[index] ?? [] };
+    });
     this.x.reserve(batch.rows * F);
     this.y.reserve(batch.rows);
     for (let r = 0; r < batch.rows; r++) {
@@ -237,6 +255,10 @@ export class FeatureMatrixBuilder {
       }
       this.x.length += F;
       this.rows++;
+      for (const extra of extraCells) {
+        const cell = extra.cells[r] ?? null;
+        extra.values.push(cell === null ? '(missing)' : cell instanceof Date ? cell.toISOString() : String(cell));
+      }
     }
   }
 
@@ -248,6 +270,7 @@ export class FeatureMatrixBuilder {
       x: this.x.finish(),
       missing: [...this.missingCounts],
       droppedRows: this.dropped,
+      extra: Object.fromEntries(this.extraValues),
     };
     if (this.targetKind === 'values') {
       return { ...common, target: { kind: 'values', values: this.y.finish() } };

@@ -1,0 +1,117 @@
+/** Entrypoint of `actions/evaluate`. */
+import path from 'node:path';
+import * as core from '@actions/core';
+import { createActionsLogger } from '../adapters/actions/actions-logger.js';
+import { readEventPayload } from '../adapters/actions/read-event.js';
+import { publishCheckRun } from '../adapters/github/check-run.js';
+import { createGitHubRegistry } from '../adapters/github/github-registry.js';
+import { createOctokit } from '../adapters/github/octokit.js';
+import { upsertStickyComment } from '../adapters/github/sticky-comment.js';
+import { createBaselineSource } from '../adapters/registry/baseline-source.js';
+import { ConfigError } from '../core/errors.js';
+import { renderCheckRunOutput } from '../core/evaluate/render-check-run.js';
+import { renderEvaluationComment } from '../core/evaluate/render-comment.js';
+import { renderEvaluationSummary } from '../core/evaluate/render-summary.js';
+import { runContextFromEnv } from '../core/provenance/run-context.js';
+import { evaluate } from '../steps/evaluate.js';
+import { booleanInput, choiceInput, listInput, optionalInput } from './action-inputs.js';
+import { runEntrypoint } from './run-entrypoint.js';
+
+await runEntrypoint(async () => {
+  const logger = createActionsLogger();
+  const cwd = process.env.GITHUB_WORKSPACE ?? process.cwd();
+  const event = readEventPayload();
+  const run = runContextFromEnv(process.env, event);
+  const commentMode = choiceInput('comment', ['auto', 'true', 'false'], 'auto');
+  const failOnGate = booleanInput('fail-on-gate', true);
+  const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? '/').split('/') as [string, string];
+  const token = optionalInput('github-token');
+  if (!token || !owner || !repo) {
+    throw new ConfigError(
+      'a github-token and GITHUB_REPOSITORY are needed to read the registry and post results',
+      {
+        location: { file: 'action inputs', field: 'github-token' },
+      },
+    );
+  }
+  const octokit = createOctokit({ token, logger });
+
+  const report = await evaluate({
+    cwd,
+    config: optionalInput('config'),
+    model: optionalInput('model'),
+    data: listInput('data'),
+    baseline: optionalInput('baseline'),
+    report: optionalInput('report'),
+    run,
+    logger,
+    baselines: createBaselineSource({
+      registry: createGitHubRegistry({ octokit, owner, repo, logger }),
+      downloadDir: path.join(
+        process.env.RUNNER_TEMP ?? path.join(cwd, '.mlops'),
+        'mlops-baselines',
+      ),
+      logger,
+    }),
+  });
+
+  // One comment per model per pull request, found again by this marker on re-runs.
+  const marker = `<!-- mlops-actions:evaluate:${report.model} -->`;
+  let commentUrl = '';
+  const wantComment =
+    commentMode === 'true' || (commentMode === 'auto' && run.pullRequest !== null);
+  if (wantComment) {
+    if (run.pullRequest === null) {
+      logger.warning('comment: true, but this run is not for a pull request: no comment posted.');
+    } else {
+      const comment = await upsertStickyComment({
+        octokit,
+        owner,
+        repo,
+        issueNumber: run.pullRequest,
+        marker,
+        body: renderEvaluationComment(report, { marker }),
+        logger,
+      });
+      commentUrl = comment.url;
+      logger.info(`Comment ${comment.action}: ${comment.url}`);
+    }
+  }
+
+  const headSha = run.commit;
+  if (headSha) {
+    const output = renderCheckRunOutput(report);
+    await publishCheckRun({
+      octokit,
+      owner,
+      repo,
+      headSha,
+      name: optionalInput('check-name') ?? `mlops/evaluate (${report.model})`,
+      conclusion: output.conclusion,
+      title: output.title,
+      summary: output.summary,
+      text: output.text,
+      detailsUrl: run.runUrl ?? undefined,
+      logger,
+    });
+  }
+
+  await core.summary.addRaw(renderEvaluationSummary(report)).write();
+  core.setOutput('passed', String(report.passed));
+  core.setOutput(
+    'metrics',
+    JSON.stringify({
+      candidate: report.candidate.metrics.values,
+      baseline: report.baseline?.metrics.values ?? null,
+    }),
+  );
+  core.setOutput('baseline-version', report.baseline?.version ?? '');
+  core.setOutput('report', report.reportPath);
+  core.setOutput('comment-url', commentUrl);
+  if (!report.passed && failOnGate) {
+    const failed = report.gates.filter((gate) => gate.status === 'failed');
+    core.setFailed(
+      `${failed.length} gate(s) failed: ${failed.map((gate) => `${gate.metric} ${gate.rule}: ${gate.detail}`).join('; ')}`,
+    );
+  }
+});

@@ -1,0 +1,304 @@
+/**
+ * Runs a model over the evaluation set and reads its outputs as labels, probabilities, logits or
+ * values, as `mlops.yml` says or as detected from the outputs' names and shapes. The one place
+ * that knows how real models (ours, PyTorch exports, skl2onnx with `zipmap=False`) present their
+ * predictions.
+ *
+ * The input matrix is float32 from the start and each batch is a view into it (no copy), so the
+ * evaluation path costs little more than the bare `InferenceSession.run` loop (bench/evaluate).
+ */
+import { DataError } from '../../core/errors.js';
+import type { Task } from '../../core/evaluate/report.js';
+import type { OnnxModel, OnnxTensor, OnnxValueInfo } from './onnx-model.js';
+
+export interface OutputMapping {
+  readonly label?: string | undefined;
+  readonly probabilities?: string | undefined;
+  readonly logits?: string | undefined;
+  readonly prediction?: string | undefined;
+}
+
+export interface Scores {
+  /** Class index per record (classification). */
+  readonly labels?: Int32Array;
+  /** rows × classes, each row summing to 1 (classification, when the model gives scores). */
+  readonly probabilities?: Float64Array;
+  /** Predicted value per record (regression). */
+  readonly values?: Float64Array;
+}
+
+export interface ScoreOptions {
+  readonly task: Task;
+  /** Features in the order the model takes them. */
+  readonly features: readonly string[];
+  /** Class labels in the order of the model's class indexes and probability columns. */
+  readonly classes: readonly string[] | null;
+  readonly outputs?: OutputMapping | undefined;
+  readonly batchSize: number;
+}
+
+/** Picks the outputs to read: configured names first, then names, then shapes. */
+export function resolveOutputs(
+  model: OnnxModel,
+  options: Pick<ScoreOptions, 'task' | 'outputs'>,
+): OutputMapping {
+  const byName = new Map(model.outputs.map((output) => [output.name, output]));
+  const configured = options.outputs ?? {};
+  for (const [role, name] of Object.entries(configured)) {
+    if (name !== undefined && !byName.has(name)) {
+      throw new DataError(
+        `evaluate.outputs.${role} names "${name}", but the model's outputs are ${describe(model.outputs)}`,
+        { location: { file: model.name } },
+      );
+    }
+  }
+  if (Object.values(configured).some((name) => name !== undefined)) return configured;
+
+  const find = (pattern: RegExp, ok: (info: OnnxValueInfo) => boolean) =>
+    model.outputs.find((output) => pattern.test(output.name) && ok(output))?.name;
+  const isFloat = (info: OnnxValueInfo) => info.type === 'float32' || info.type === 'float64';
+  if (options.task === 'regression') {
+    const prediction =
+      find(/^(prediction|predictions|variable|output|y)$/i, isFloat) ??
+      model.outputs.find(isFloat)?.name;
+    return { prediction };
+  }
+  const label = find(
+    /label/i,
+    (info) => info.type === 'int64' || info.type === 'int32' || info.type === 'string',
+  );
+  const probabilities = find(/prob/i, isFloat);
+  const logits = probabilities === undefined ? find(/logit|score|output/i, isFloat) : undefined;
+  if (label === undefined && probabilities === undefined && logits === undefined) {
+    // A single float output of shape [N, C] is the usual PyTorch export: treat it as logits.
+    const single =
+      model.outputs.length === 1 && model.outputs[0] && isFloat(model.outputs[0])
+        ? model.outputs[0].name
+        : undefined;
+    return { logits: single };
+  }
+  return { label, probabilities, logits };
+}
+
+export async function scoreModel(
+  model: OnnxModel,
+  x: Float32Array,
+  rows: number,
+  options: ScoreOptions,
+): Promise<Scores> {
+  const F = options.features.length;
+  const input =
+    model.inputs.length === 1 ? model.inputs[0] : model.inputs.find((i) => i.name === 'features');
+  const width = input?.shape[1];
+  if (
+    !input ||
+    input.type !== 'float32' ||
+    (typeof width === 'number' && width !== F) ||
+    input.shape.length !== 2
+  ) {
+    throw new DataError(
+      `the model's inputs do not match the data: expected one float32 input of shape [N, ${F}] (the features ${JSON.stringify(options.features).slice(0, 300)}), found ${describe(model.inputs)}`,
+      { location: { file: model.name } },
+    );
+  }
+  const mapping = resolveOutputs(model, options);
+  const wanted = [mapping.label, mapping.probabilities, mapping.logits, mapping.prediction].filter(
+    (name): name is string => name !== undefined,
+  );
+  if (wanted.length === 0) {
+    throw new DataError(
+      `cannot tell which output holds the predictions among ${describe(model.outputs)}; set evaluate.outputs in mlops.yml`,
+      { location: { file: model.name } },
+    );
+  }
+  const classes = options.classes?.length ?? 0;
+  const regression = options.task === 'regression';
+  const labels = regression ? undefined : new Int32Array(rows);
+  const values = regression ? new Float64Array(rows) : undefined;
+  const scored =
+    !regression && (mapping.probabilities !== undefined || mapping.logits !== undefined);
+  const probabilities = scored ? new Float64Array(rows * classes) : undefined;
+  const classIndex = new Map((options.classes ?? []).map((label, index) => [label, index]));
+
+  for (let start = 0; start < rows; start += options.batchSize) {
+    const count = Math.min(options.batchSize, rows - start);
+    const data = x.subarray(start * F, (start + count) * F);
+    const out = await model.run(
+      { [input.name]: { type: 'float32', data, dims: [count, F] } },
+      wanted,
+    );
+    if (values && mapping.prediction !== undefined) {
+      const tensor = out[mapping.prediction];
+      const data = numeric(tensor, model, mapping.prediction);
+      if (data.length !== count)
+        throw shapeError(model, mapping.prediction, `[${count}] or [${count}, 1]`, tensor);
+      for (let i = 0; i < count; i++) values[start + i] = Number(data[i] ?? Number.NaN);
+    }
+    if (probabilities) {
+      const name = (mapping.probabilities ?? mapping.logits) as string;
+      const tensor = out[name];
+      const data = numeric(tensor, model, name);
+      if (data.length !== count * classes)
+        throw shapeError(model, name, `[${count}, ${classes}] (one column per class)`, tensor);
+      if (mapping.probabilities !== undefined) {
+        // A typed-array copy converts float32 to float64 natively, element by element in C++.
+        if (data instanceof Float32Array || data instanceof Float64Array)
+          probabilities.set(data, start * classes);
+        else
+          for (let i = 0; i < count * classes; i++)
+            probabilities[start * classes + i] = Number(data[i]);
+      } else {
+        softmaxInto(data, count, classes, probabilities, start * classes);
+      }
+    }
+    if (labels) {
+      if (mapping.label !== undefined) {
+        const tensor = out[mapping.label];
+        if (tensor?.type === 'string') {
+          for (let i = 0; i < count; i++) {
+            const index = classIndex.get(tensor.data[i] ?? '');
+            if (index === undefined) {
+              throw new DataError(
+                `the model predicted the label "${tensor.data[i] ?? ''}", which is not one of the classes ${JSON.stringify(options.classes)}`,
+                {
+                  location: { file: model.name },
+                },
+              );
+            }
+            labels[start + i] = index;
+          }
+        } else {
+          const data = numeric(tensor, model, mapping.label);
+          if (data.length !== count) throw shapeError(model, mapping.label, `[${count}]`, tensor);
+          copyLabels(data, labels, start);
+        }
+      } else if (probabilities) {
+        argmaxInto(probabilities, start, count, classes, labels);
+      }
+    }
+  }
+  if (labels) {
+    for (let i = 0; i < rows; i++) {
+      const label = labels[i] ?? -1;
+      if (label < 0 || label >= classes) {
+        throw new DataError(
+          `the model predicted class index ${label}, but there are ${classes} classes ${JSON.stringify(options.classes)}`,
+          {
+            location: { file: model.name },
+          },
+        );
+      }
+    }
+  }
+  return {
+    ...(labels ? { labels } : {}),
+    ...(probabilities ? { probabilities } : {}),
+    ...(values ? { values } : {}),
+  };
+}
+
+function numeric(
+  tensor: OnnxTensor | undefined,
+  model: OnnxModel,
+  name: string,
+): ArrayLike<number | bigint> & { length: number } {
+  if (!tensor || tensor.type === 'string' || tensor.type === 'bool') {
+    throw new DataError(`the output "${name}" is ${tensor?.type ?? 'missing'}, expected numbers`, {
+      location: { file: model.name },
+    });
+  }
+  return tensor.data;
+}
+
+function shapeError(
+  model: OnnxModel,
+  name: string,
+  expected: string,
+  tensor: OnnxTensor | undefined,
+): DataError {
+  return new DataError(
+    `the output "${name}" has shape [${tensor?.dims.join(', ') ?? ''}], expected ${expected}`,
+    {
+      location: { file: model.name },
+    },
+  );
+}
+
+function softmaxInto(
+  logits: ArrayLike<number | bigint>,
+  count: number,
+  classes: number,
+  out: Float64Array,
+  offset: number,
+): void {
+  for (let r = 0; r < count; r++) {
+    let max = -Infinity;
+    for (let c = 0; c < classes; c++) max = Math.max(max, Number(logits[r * classes + c]));
+    let sum = 0;
+    for (let c = 0; c < classes; c++) {
+      const e = Math.exp(Number(logits[r * classes + c]) - max);
+      out[offset + r * classes + c] = e;
+      sum += e;
+    }
+    for (let c = 0; c < classes; c++)
+      out[offset + r * classes + c] = (out[offset + r * classes + c] ?? 0) / sum;
+  }
+}
+
+function argmaxInto(
+  probabilities: Float64Array,
+  start: number,
+  count: number,
+  classes: number,
+  labels: Int32Array,
+): void {
+  for (let r = start; r < start + count; r++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) {
+      if (
+        (probabilities[r * classes + c] ?? -Infinity) >
+        (probabilities[r * classes + best] ?? -Infinity)
+      )
+        best = c;
+    }
+    labels[r] = best;
+  }
+}
+
+function describe(values: readonly OnnxValueInfo[]): string {
+  return (
+    values.map((value) => `${value.name} (${value.type} [${value.shape.join(', ')}])`).join(', ') ||
+    'none'
+  );
+}
+
+/**
+ * Class indexes into an Int32Array. int64 outputs arrive as a BigInt64Array, and converting each
+ * BigInt costs more than running a small model; indexes fit in the low 32 bits (little-endian),
+ * so those are read directly whenever every high word is zero, the case for any real class count.
+ */
+function copyLabels(data: ArrayLike<number | bigint>, labels: Int32Array, start: number): void {
+  if (data instanceof BigInt64Array) {
+    const words = new Int32Array(data.buffer, data.byteOffset, data.length * 2);
+    let small = true;
+    for (let i = 0; i < data.length; i++) {
+      if (words[2 * i + 1] !== 0 || (words[2 * i] ?? -1) < 0) {
+        small = false;
+        break;
+      }
+    }
+    if (small) {
+      for (let i = 0; i < data.length; i++) labels[start + i] = words[2 * i] ?? -1;
+      return;
+    }
+  }
+  if (data instanceof Int32Array) {
+    labels.set(data, start);
+    return;
+  }
+  for (let i = 0; i < data.length; i++) {
+    const value = Number(data[i]);
+    // Out of range on purpose: the class check after scoring reports it with the classes.
+    labels[start + i] = Number.isSafeInteger(value) && value >= -1 && value < 2 ** 31 ? value : -1;
+  }
+}

@@ -1,0 +1,328 @@
+/**
+ * The `evaluate` step: score the candidate and the baseline (production by default) on the same
+ * evaluation records with onnxruntime, compute scikit-learn's metrics for both, a paired
+ * bootstrap interval for each delta, McNemar's exact test, slices by group and the gates, and
+ * write the report. Posting it (comment, check run, summary) is the caller's, through ports.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { expandDataPaths } from '../adapters/data/open-dataset.js';
+import { loadFeatureMatrix } from '../adapters/data/load-feature-matrix.js';
+import { loadMlopsConfig } from '../adapters/fs/load-config.js';
+import { toDisplayPath } from '../adapters/fs/display-path.js';
+import { writeFileAtomic } from '../adapters/fs/write-file-atomic.js';
+import { loadOnnxModel } from '../adapters/onnx/onnx-model.js';
+import { scoreModel, type Scores } from '../adapters/onnx/score-model.js';
+import { ConfigError, DataError } from '../core/errors.js';
+import { evaluateGates } from '../core/evaluate/gates.js';
+import type { EvaluationReport, ModelInfo, Task } from '../core/evaluate/report.js';
+import { computeSlices } from '../core/evaluate/slices.js';
+import type { Logger } from '../core/logger.js';
+import {
+  defaultMetrics,
+  metricInfo,
+  prepareMetrics,
+  type MetricEvaluator,
+} from '../core/metrics/metrics.js';
+import type { RunContext } from '../core/provenance/run-context.js';
+import { parseDatasetSchema } from '../core/schema/dataset-schema.js';
+import { correctness, mcnemarExact } from '../core/significance/mcnemar.js';
+import { pairedBootstrap } from '../core/significance/paired-bootstrap.js';
+import type { FeatureMatrix } from '../core/train/feature-matrix.js';
+import type { BaselineSource, ResolvedBaseline } from './evaluate-ports.js';
+
+export interface EvaluateOptions {
+  readonly cwd: string;
+  readonly config?: string | undefined;
+  /** Candidate ONNX model (default: the config's model.path). */
+  readonly model?: string | undefined;
+  /** Evaluation data (default: the config's data.eval). */
+  readonly data?: readonly string[] | undefined;
+  /** `production`, `none`, a version such as `v1.2.0`, or a path to an ONNX file. */
+  readonly baseline?: string | undefined;
+  readonly report?: string | undefined;
+  readonly run: RunContext;
+  readonly baselines: BaselineSource;
+  readonly logger: Logger;
+}
+
+export const defaultEvaluateReport = '.mlops/evaluate-report.json';
+
+export async function evaluate(
+  options: EvaluateOptions,
+): Promise<EvaluationReport & { reportPath: string }> {
+  const { cwd, logger } = options;
+  const loaded = await loadMlopsConfig({ cwd, path: options.config ?? 'mlops.yml' });
+  if (!loaded)
+    throw new ConfigError('no configuration found', {
+      location: { file: options.config ?? 'mlops.yml' },
+    });
+  const { config, dir } = loaded;
+  const settings = config.evaluate ?? {
+    slices: [],
+    'batch-size': 4096,
+    bootstrap: { resamples: 1000, seed: 42, confidence: 0.95 },
+    gates: [],
+  };
+
+  // The candidate, and what it says about its own interface.
+  const candidatePath =
+    options.model !== undefined
+      ? path.resolve(cwd, options.model)
+      : path.resolve(dir, config.model.path);
+  const candidateBytes = await readModelBytes(candidatePath, toDisplayPath(cwd, candidatePath));
+  const candidate = await loadOnnxModel(candidateBytes, {
+    displayName: toDisplayPath(cwd, candidatePath),
+  });
+
+  const schemaPath = path.resolve(dir, config.data.schema);
+  const schemaDisplay = toDisplayPath(cwd, schemaPath);
+  const schema = parseDatasetSchema(
+    await readFile(schemaPath, 'utf8').catch((error: unknown) => {
+      throw new ConfigError(
+        'cannot read the dataset schema; evaluation maps model inputs from its feature columns',
+        {
+          location: { file: schemaDisplay },
+          cause: error,
+        },
+      );
+    }),
+    schemaDisplay,
+  );
+
+  const task: Task =
+    config.model.task ?? taskFrom(candidate.metadata['mlops.task']) ?? taskFromSchema(schema);
+  const classes =
+    task === 'regression'
+      ? null
+      : (settings.classes ??
+        jsonList(candidate.metadata['mlops.classes']) ??
+        schemaClasses(schema));
+
+  // The evaluation records, once, for both models.
+  const patterns =
+    options.data !== undefined
+      ? options.data.map((p) => path.resolve(cwd, p))
+      : (config.data.eval ?? []).map((p) => path.resolve(dir, p));
+  if (patterns.length === 0) {
+    throw new ConfigError('no evaluation data: set data.eval or give the data input', {
+      location: { file: loaded.displayPath, field: 'data.eval' },
+    });
+  }
+  const files = await expandDataPaths(patterns, cwd);
+  const matrix = await loadFeatureMatrix(files, schema, {
+    targetKind: task === 'regression' ? 'values' : 'classes',
+    ...(classes ? { classes } : {}),
+    schemaFile: schemaDisplay,
+    extraColumns: settings.slices,
+  });
+  const features = jsonList(candidate.metadata['mlops.features']) ?? [...matrix.featureNames];
+  const x = reorder(matrix, features, toDisplayPath(cwd, candidatePath));
+  logger.info(
+    `Evaluating on ${matrix.rows} records from ${files.map((f) => f.displayName).join(', ')}.`,
+  );
+
+  const scoreOptions = {
+    task,
+    features,
+    classes,
+    outputs: settings.outputs,
+    batchSize: settings['batch-size'],
+  };
+  const candidateScores = await scoreModel(candidate, x, matrix.rows, scoreOptions);
+  await candidate.release();
+
+  // The baseline, scored on the very same records.
+  const resolved = await options.baselines.resolve(options.baseline ?? 'production', {
+    model: config.model.name,
+    cwd,
+  });
+  let baselineScores: Scores | null = null;
+  if (resolved.kind === 'model') {
+    const model = await loadOnnxModel(resolved.path, { displayName: resolved.label });
+    const baselineFeatures = jsonList(model.metadata['mlops.features']) ?? features;
+    const baselineX =
+      baselineFeatures.join('\u0000') === features.join('\u0000')
+        ? x
+        : reorder(matrix, baselineFeatures, resolved.label);
+    baselineScores = await scoreModel(model, baselineX, matrix.rows, {
+      ...scoreOptions,
+      features: baselineFeatures,
+    });
+    await model.release();
+  }
+
+  const truth = matrix.target;
+  const metricNames = settings.metrics ?? defaultMetrics(task);
+  // Prepared once (sorting for ROC AUC and the like), then scored under many weightings: the
+  // full set, each bootstrap resample, each slice.
+  const evaluatorOf = (scores: Scores): MetricEvaluator =>
+    truth.kind === 'classes'
+      ? prepareMetrics(task, {
+          truth: truth.labels,
+          predicted: scores.labels ?? new Int32Array(matrix.rows),
+          probabilities: scores.probabilities,
+          classes: truth.classes,
+        })
+      : prepareMetrics(task, {
+          truth: truth.values,
+          predicted: scores.values ?? new Float64Array(matrix.rows),
+        });
+  const candidateEvaluator = evaluatorOf(candidateScores);
+  const baselineEvaluator = baselineScores ? evaluatorOf(baselineScores) : null;
+  const candidateMetrics = candidateEvaluator.metricSet();
+  const baselineMetrics = baselineEvaluator?.metricSet() ?? null;
+
+  const bootstrap = settings.bootstrap;
+  const deltas = baselineEvaluator
+    ? pairedBootstrap({
+        rows: matrix.rows,
+        resamples: bootstrap.resamples,
+        seed: bootstrap.seed,
+        confidence: bootstrap.confidence,
+        metrics: metricNames.filter((name) => name in candidateMetrics.values),
+        statistic: (weights) => ({
+          candidate: candidateEvaluator.values(weights),
+          baseline: baselineEvaluator.values(weights),
+        }),
+      }).deltas
+    : [];
+
+  const mcnemar =
+    baselineScores && truth.kind === 'classes' && candidateScores.labels && baselineScores.labels
+      ? mcnemarExact(
+          correctness(truth.labels, candidateScores.labels),
+          correctness(truth.labels, baselineScores.labels),
+        )
+      : null;
+
+  const slices = settings.slices.map((column) =>
+    computeSlices({
+      column,
+      groupOf: matrix.extra[column] ?? [],
+      metrics: metricNames,
+      compute: (weights) => ({
+        candidate: candidateEvaluator.values(weights),
+        ...(baselineEvaluator ? { baseline: baselineEvaluator.values(weights) } : {}),
+      }),
+    }),
+  );
+
+  const gates = evaluateGates({
+    gates: settings.gates,
+    candidate: candidateMetrics.values,
+    baseline: baselineMetrics?.values ?? null,
+    greaterIsBetter: (metric) => metricInfo(metric)?.greaterIsBetter,
+  });
+
+  const candidateInfo: ModelInfo = {
+    label: 'candidate',
+    version: null,
+    digest: digest(candidateBytes),
+    path: toDisplayPath(cwd, candidatePath),
+  };
+  const report: EvaluationReport = {
+    reportVersion: 1,
+    model: config.model.name,
+    task,
+    classes,
+    rows: matrix.rows,
+    data: await Promise.all(
+      files.map(async (file) => ({
+        path: file.displayName,
+        digest: digest(await readFile(file.path)),
+      })),
+    ),
+    candidate: { ...candidateInfo, metrics: candidateMetrics },
+    baseline:
+      resolved.kind === 'model' && baselineMetrics
+        ? { ...resolved.info, metrics: baselineMetrics }
+        : null,
+    baselineNote: resolved.kind === 'none' ? resolved.note : null,
+    deltas,
+    mcnemar,
+    slices,
+    gates,
+    passed: gates.every((gate) => gate.status !== 'failed'),
+    bootstrap,
+    run: {
+      url: options.run.runUrl,
+      commit: options.run.commit,
+      pullRequest: options.run.pullRequest,
+    },
+    createdAt: new Date().toISOString(),
+  };
+  const reportPath = options.report ?? defaultEvaluateReport;
+  await writeFileAtomic(path.resolve(cwd, reportPath), `${JSON.stringify(report, null, 2)}\n`);
+  return { ...report, reportPath };
+}
+
+async function readModelBytes(absolute: string, display: string): Promise<Uint8Array> {
+  try {
+    return await readFile(absolute);
+  } catch (error) {
+    throw new DataError(
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'no candidate model here; train first (the train action writes it to model.path) or give the model input'
+        : `cannot read the model: ${(error as Error).message}`,
+      { location: { file: display }, cause: error },
+    );
+  }
+}
+
+/** The features in the model's order, as float32: the one copy evaluation makes. */
+function reorder(matrix: FeatureMatrix, features: readonly string[], model: string): Float32Array {
+  const F = matrix.featureNames.length;
+  const index = features.map((name) => matrix.featureNames.indexOf(name));
+  const missing = features.filter((_, i) => index[i] === -1);
+  if (missing.length > 0) {
+    throw new DataError(
+      `the model expects the features ${JSON.stringify(missing).slice(0, 300)}, which are not feature columns of the schema (${JSON.stringify(matrix.featureNames).slice(0, 300)})`,
+      { location: { file: model } },
+    );
+  }
+  if (index.every((c, i) => c === i) && features.length === F) return Float32Array.from(matrix.x);
+  const out = new Float32Array(matrix.rows * features.length);
+  for (let r = 0; r < matrix.rows; r++) {
+    for (let f = 0; f < features.length; f++)
+      out[r * features.length + f] = matrix.x[r * F + (index[f] ?? 0)] ?? Number.NaN;
+  }
+  return out;
+}
+
+function digest(bytes: Uint8Array): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+function jsonList(text: string | undefined): string[] | null {
+  if (text === undefined) return null;
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) && value.every((item) => typeof item === 'string') ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+function taskFrom(text: string | undefined): Task | undefined {
+  return text === 'binary-classification' ||
+    text === 'multiclass-classification' ||
+    text === 'regression'
+    ? text
+    : undefined;
+}
+
+function taskFromSchema(schema: ReturnType<typeof parseDatasetSchema>): Task {
+  const target = Object.values(schema.columns).find((column) => column.role === 'target');
+  if (!target || target.type === 'number') return 'regression';
+  if (target.type === 'boolean' || target.values?.length === 2) return 'binary-classification';
+  return 'multiclass-classification';
+}
+
+function schemaClasses(schema: ReturnType<typeof parseDatasetSchema>): string[] | null {
+  const target = Object.values(schema.columns).find((column) => column.role === 'target');
+  return target?.values?.map(String) ?? (target?.type === 'boolean' ? ['false', 'true'] : null);
+}
+
+export type { ResolvedBaseline };

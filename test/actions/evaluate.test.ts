@@ -1,0 +1,191 @@
+/**
+ * The bundled evaluate action against the GitHub emulator, run as a runner runs it on a
+ * pull_request event: a first model with no production, a production baseline from the registry
+ * with deltas, a re-run updating the one comment, a failing gate, and faults (5xx, secondary rate
+ * limits) that still end with exactly one comment and one check run.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatStageTagMessage } from '../../src/core/registry/registry-port.js';
+import { parseDatasetSchema } from '../../src/core/schema/dataset-schema.js';
+import { trainBaseline } from '../../src/core/train/baselines.js';
+import { loadFeatureMatrix } from '../../src/adapters/data/load-feature-matrix.js';
+import { startGitHubEmulator, type GitHubEmulator } from '../support/github-emulator/index.js';
+import { runAction, type ActionRun } from '../support/run-action.js';
+import { createWorkspace, type Workspace } from '../support/temp-workspace.js';
+import {
+  makeManifest,
+  seedAnnotatedTag,
+  seedRelease,
+  sha256,
+} from '../github/registry-fixtures.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const action = path.join(root, 'actions/evaluate');
+
+let emulator: GitHubEmulator;
+let workspace: Workspace;
+let prNumber: number;
+let headSha: string;
+let candidateBytes: Buffer;
+
+beforeAll(async () => {
+  emulator = await startGitHubEmulator();
+  workspace = await createWorkspace({});
+  await workspace.copyInto(path.join(root, 'examples/breast-cancer'), '.');
+  const schema = parseDatasetSchema(
+    await readFile(workspace.path('schema.yml'), 'utf8'),
+    'schema.yml',
+  );
+  const matrix = await loadFeatureMatrix([workspace.path('data/train.csv')], schema);
+  // The candidate: the built-in logistic regression, where training would have written it.
+  candidateBytes = Buffer.from(
+    trainBaseline({ kind: 'logistic-regression', matrix, seed: 42 }).onnx,
+  );
+  await workspace.write('.mlops/train/model.onnx', candidateBytes);
+  headSha = emulator.repo.refs.get('refs/heads/main') as string;
+  prNumber = emulator.repo.addIssue({ title: 'Retrain with more data' }).number;
+});
+
+afterAll(async () => {
+  await workspace.cleanup();
+  await emulator.close();
+});
+
+function evaluateRun(inputs: Record<string, string> = {}): Promise<ActionRun> {
+  return runAction({
+    action,
+    cwd: workspace.dir,
+    inputs: { 'github-token': emulator.token, ...inputs },
+    event: {
+      name: 'pull_request',
+      payload: { number: prNumber, pull_request: { number: prNumber, head: { sha: headSha } } },
+    },
+    github: {
+      apiUrl: emulator.url,
+      repository: emulator.repo.fullName,
+      sha: 'f'.repeat(40),
+      runId: 99,
+    },
+    timeoutMs: 60_000,
+  });
+}
+
+const comments = () =>
+  [...emulator.repo.comments.values()].filter((c) => c.issueNumber === prNumber);
+const checkRuns = () => [...emulator.repo.checkRuns.values()];
+
+function seedProduction(bytes: Buffer): void {
+  const manifest = makeManifest('breast-cancer', '1.0.0', bytes);
+  const release = seedRelease(emulator.repo, 'breast-cancer@v1.0.0', [
+    { name: 'model.onnx', data: bytes },
+    { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest)) },
+  ]);
+  seedAnnotatedTag(
+    emulator.repo,
+    'breast-cancer#production#1',
+    release.targetCommitish,
+    formatStageTagMessage({ version: '1.0.0', pullRequest: 3, approvedBy: ['alice'], run: null }),
+  );
+}
+
+describe('evaluate action', () => {
+  it('evaluates a first model with no production version, posting one comment and one check run', async () => {
+    const run = await evaluateRun();
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs.passed).toBe('true');
+    expect(run.outputs['baseline-version']).toBe('');
+    const metrics = JSON.parse(run.outputs.metrics ?? '{}') as {
+      candidate: Record<string, number>;
+      baseline: null;
+    };
+    // 107 of the 114 eval records, as the trainer's own evaluation found (and scikit-learn).
+    expect(metrics.candidate.accuracy).toBeCloseTo(107 / 114, 12);
+    expect(metrics.baseline).toBeNull();
+    expect(comments()).toHaveLength(1);
+    const body = comments()[0]?.body ?? '';
+    expect(body.startsWith('<!-- mlops-actions:evaluate:breast-cancer -->')).toBe(true);
+    expect(body).toContain('no production version yet');
+    expect(body).toContain(sha256(candidateBytes));
+    expect(run.outputs['comment-url']).toContain(`/issues/${prNumber}#issuecomment-`);
+    expect(checkRuns()).toHaveLength(1);
+    expect(checkRuns()[0]).toMatchObject({
+      name: 'mlops/evaluate (breast-cancer)',
+      headSha,
+      conclusion: 'success',
+    });
+    const report = JSON.parse(await readFile(workspace.path(run.outputs.report ?? ''), 'utf8')) as {
+      candidate: { digest: string };
+    };
+    expect(report.candidate.digest).toBe(sha256(candidateBytes));
+  });
+
+  it('compares with the production version from the registry and updates the same comment', async () => {
+    // Production: the softmax baseline on the same data, published as v1.0.0 and promoted.
+    const schema = parseDatasetSchema(
+      await readFile(workspace.path('schema.yml'), 'utf8'),
+      'schema.yml',
+    );
+    const matrix = await loadFeatureMatrix([workspace.path('data/train.csv')], schema);
+    seedProduction(
+      Buffer.from(trainBaseline({ kind: 'softmax-regression', matrix, seed: 1 }).onnx),
+    );
+    const run = await evaluateRun();
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs['baseline-version']).toBe('v1.0.0');
+    const body = comments()[0]?.body ?? '';
+    expect(comments()).toHaveLength(1);
+    expect(body).toContain('production v1.0.0');
+    expect(body).toMatch(/\| accuracy \| [\d.]+ \| [\d.]+ \| [^|]+ \| \[[^\]]+\] \|/);
+    expect(body).toContain("McNemar's exact test");
+    expect(checkRuns()).toHaveLength(1);
+  });
+
+  it('fails a gate: passed=false, a failing check run and a non-zero exit', async () => {
+    const config = await readFile(workspace.path('mlops.yml'), 'utf8');
+    await writeFile(
+      workspace.path('mlops.yml'),
+      `${config}evaluate:\n  gates:\n    - metric: accuracy\n      min: 0.99\n    - metric: roc_auc\n      max-drop: 5%\n`,
+    );
+    try {
+      const run = await evaluateRun();
+      expect(run.exitCode).toBe(1);
+      expect(run.outputs.passed).toBe('false');
+      expect(checkRuns()).toHaveLength(1);
+      expect(checkRuns()[0]?.conclusion).toBe('failure');
+      expect(comments()).toHaveLength(1);
+      expect(comments()[0]?.body).toContain('failed evaluation');
+      expect(run.annotations.map((a) => a.message).join('\n')).toMatch(
+        /^1 gate\(s\) failed: accuracy /m,
+      );
+    } finally {
+      await writeFile(workspace.path('mlops.yml'), config);
+    }
+  });
+
+  it('survives 5xx and secondary rate limits with exactly one comment and one check run', async () => {
+    emulator.faults.push({ method: 'GET', path: /\/issues\/\d+\/comments/, status: 502, times: 2 });
+    emulator.faults.push({
+      method: 'PATCH',
+      path: /\/issues\/comments\//,
+      status: 403,
+      rateLimit: 'secondary',
+      retryAfter: 1,
+      times: 1,
+    });
+    emulator.faults.push({ method: 'GET', path: /\/check-runs/, status: 503, times: 1 });
+    emulator.faults.push({
+      method: 'GET',
+      path: /matching-refs/,
+      status: 429,
+      rateLimit: 'secondary',
+      retryAfter: 1,
+      times: 1,
+    });
+    const run = await evaluateRun();
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(comments()).toHaveLength(1);
+    expect(checkRuns()).toHaveLength(1);
+  });
+});
