@@ -5,6 +5,7 @@
  */
 import { GitHubApiError, isUserError } from '../core/errors.js';
 import { runSchemaInfer } from './commands/schema-infer.js';
+import { runEvaluate } from './commands/evaluate.js';
 import { runTrain } from './commands/train.js';
 import { runValidate } from './commands/validate.js';
 import { CliUsageError } from './cli-usage-error.js';
@@ -16,6 +17,8 @@ Usage:
                  [--report <path>] [--fail-on error|never] [--quiet]
   mlops train [--config mlops.yml] [--command <cmd> | --builtin <kind>] [--gpus required|optional|none]
               [--seed <n>] [--timeout-minutes <n>]
+  mlops evaluate [--config mlops.yml] [--model <file>] [--baseline production|none|v1.2.0|<file>]
+                 [--markdown <file>]
   mlops schema infer <data...> [--out schema.yml] [--target <column>] [--max-categories 20]
   mlops --help | --version
 
@@ -24,6 +27,7 @@ Run "mlops <command> --help" for a command's options.`;
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   validate: runValidate,
   train: runTrain,
+  evaluate: runEvaluate,
   schema: async (args) => {
     const [sub, ...rest] = args;
     if (sub === 'infer') return runSchemaInfer(rest);
