@@ -15,6 +15,7 @@ import { writeFileAtomic } from '../adapters/fs/write-file-atomic.js';
 import { loadOnnxModel } from '../adapters/onnx/onnx-model.js';
 import { scoreModel, type Scores } from '../adapters/onnx/score-model.js';
 import { ConfigError, DataError } from '../core/errors.js';
+import { metadataList, metadataTask } from '../core/onnx/model-metadata.js';
 import { evaluateGates } from '../core/evaluate/gates.js';
 import type { EvaluationReport, ModelInfo, Task } from '../core/evaluate/report.js';
 import { computeSlices } from '../core/evaluate/slices.js';
@@ -92,12 +93,12 @@ export async function evaluate(
   );
 
   const task: Task =
-    config.model.task ?? taskFrom(candidate.metadata['mlops.task']) ?? taskFromSchema(schema);
+    config.model.task ?? metadataTask(candidate.metadata['mlops.task']) ?? taskFromSchema(schema);
   const classes =
     task === 'regression'
       ? null
       : (settings.classes ??
-        jsonList(candidate.metadata['mlops.classes']) ??
+        metadataList(candidate.metadata['mlops.classes']) ??
         schemaClasses(schema));
 
   // The evaluation records, once, for both models.
@@ -117,7 +118,7 @@ export async function evaluate(
     schemaFile: schemaDisplay,
     extraColumns: settings.slices,
   });
-  const features = jsonList(candidate.metadata['mlops.features']) ?? [...matrix.featureNames];
+  const features = metadataList(candidate.metadata['mlops.features']) ?? [...matrix.featureNames];
   const x = reorder(matrix, features, toDisplayPath(cwd, candidatePath));
   logger.info(
     `Evaluating on ${matrix.rows} records from ${files.map((f) => f.displayName).join(', ')}.`,
@@ -141,7 +142,7 @@ export async function evaluate(
   let baselineScores: Scores | null = null;
   if (resolved.kind === 'model') {
     const model = await loadOnnxModel(resolved.path, { displayName: resolved.label });
-    const baselineFeatures = jsonList(model.metadata['mlops.features']) ?? features;
+    const baselineFeatures = metadataList(model.metadata['mlops.features']) ?? features;
     const baselineX =
       baselineFeatures.join('\u0000') === features.join('\u0000')
         ? x
@@ -293,24 +294,6 @@ function reorder(matrix: FeatureMatrix, features: readonly string[], model: stri
 
 function digest(bytes: Uint8Array): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-}
-
-function jsonList(text: string | undefined): string[] | null {
-  if (text === undefined) return null;
-  try {
-    const value: unknown = JSON.parse(text);
-    return Array.isArray(value) && value.every((item) => typeof item === 'string') ? value : null;
-  } catch {
-    return null;
-  }
-}
-
-function taskFrom(text: string | undefined): Task | undefined {
-  return text === 'binary-classification' ||
-    text === 'multiclass-classification' ||
-    text === 'regression'
-    ? text
-    : undefined;
 }
 
 function taskFromSchema(schema: ReturnType<typeof parseDatasetSchema>): Task {

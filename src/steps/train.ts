@@ -16,6 +16,7 @@ import { writeFileAtomic } from '../adapters/fs/write-file-atomic.js';
 import { loadOnnxModel } from '../adapters/onnx/onnx-model.js';
 import type { BuiltinBaseline } from '../core/config/mlops-config.js';
 import { ConfigError, DataError, TrainingError } from '../core/errors.js';
+import { metadataList, metadataTask } from '../core/onnx/model-metadata.js';
 import type { Logger } from '../core/logger.js';
 import {
   manifestSchema,
@@ -264,13 +265,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     model: {
       name: config.model.name,
       version: null,
-      task: config.model.task ?? taskOf(metadata['mlops.task']),
+      task: config.model.task ?? metadataTask(metadata['mlops.task']),
       file: modelFile,
       inputs,
       outputs,
-      features: parseJsonList(metadata['mlops.features']) ?? roles.features,
+      features: metadataList(metadata['mlops.features']) ?? roles.features,
       target: roles.target,
-      classes: parseJsonList(metadata['mlops.classes']) ?? roles.classes,
+      classes: metadataList(metadata['mlops.classes']) ?? roles.classes,
     },
     metrics,
     data: {
@@ -388,24 +389,6 @@ async function fileDigest(absolute: string, cwd: string): Promise<FileDigest> {
     digest: `sha256:${hash.digest('hex')}`,
     bytes: info.size,
   };
-}
-
-function parseJsonList(text: string | undefined): string[] | null {
-  if (text === undefined) return null;
-  try {
-    const value: unknown = JSON.parse(text);
-    return Array.isArray(value) && value.every((item) => typeof item === 'string') ? value : null;
-  } catch {
-    return null;
-  }
-}
-
-function taskOf(text: string | undefined): Manifest['model']['task'] {
-  return text === 'binary-classification' ||
-    text === 'multiclass-classification' ||
-    text === 'regression'
-    ? text
-    : null;
 }
 
 async function onnxruntimeVersion(): Promise<Record<string, string>> {
