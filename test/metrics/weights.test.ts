@@ -113,12 +113,7 @@ describe('ROC AUC from one sort', () => {
         pairs += weights[i]! * weights[j]! * order;
       }
     }
-    const { rocAuc } = rankingMetrics(
-      prepareRanking(scores, positive),
-      weights,
-      positives,
-      negatives,
-    );
+    const { rocAuc } = rankingMetrics(prepareRanking(scores, positive), weights);
     expect(rocAuc).toBe(pairs / (positives * negatives));
   });
 });

@@ -21,8 +21,12 @@ export interface OutputMapping {
 export interface Scores {
   /** Class index per record (classification). */
   readonly labels?: Int32Array;
-  /** rows × classes, each row summing to 1 (classification, when the model gives scores). */
-  readonly probabilities?: Float64Array;
+  /**
+   * rows × classes, each row summing to 1 (classification, when the model gives scores), in the
+   * model's own precision: float32 outputs stay float32, since widening 2 values per record to
+   * float64 cost more than running a small model (bench/evaluate).
+   */
+  readonly probabilities?: Float32Array | Float64Array;
   /** Predicted value per record (regression). */
   readonly values?: Float64Array;
 }
@@ -117,7 +121,8 @@ export async function scoreModel(
   const values = regression ? new Float64Array(rows) : undefined;
   const scored =
     !regression && (mapping.probabilities !== undefined || mapping.logits !== undefined);
-  const probabilities = scored ? new Float64Array(rows * classes) : undefined;
+  // Allocated at the first batch, in the precision of the model's output.
+  let probabilities: Float32Array | Float64Array | undefined;
   const classIndex = new Map((options.classes ?? []).map((label, index) => [label, index]));
 
   for (let start = 0; start < rows; start += options.batchSize) {
@@ -134,21 +139,25 @@ export async function scoreModel(
         throw shapeError(model, mapping.prediction, `[${count}] or [${count}, 1]`, tensor);
       for (let i = 0; i < count; i++) values[start + i] = Number(data[i] ?? Number.NaN);
     }
-    if (probabilities) {
+    if (scored) {
       const name = (mapping.probabilities ?? mapping.logits) as string;
       const tensor = out[name];
       const data = numeric(tensor, model, name);
       if (data.length !== count * classes)
         throw shapeError(model, name, `[${count}, ${classes}] (one column per class)`, tensor);
+      const target = (probabilities ??=
+        data instanceof Float64Array
+          ? new Float64Array(rows * classes)
+          : new Float32Array(rows * classes));
       if (mapping.probabilities !== undefined) {
-        // A typed-array copy converts float32 to float64 natively, element by element in C++.
-        if (data instanceof Float32Array || data instanceof Float64Array)
-          probabilities.set(data, start * classes);
-        else
-          for (let i = 0; i < count * classes; i++)
-            probabilities[start * classes + i] = Number(data[i]);
+        // Same element type: a plain memory copy.
+        if (data instanceof Float32Array || data instanceof Float64Array) {
+          target.set(data, start * classes);
+        } else {
+          for (let i = 0; i < count * classes; i++) target[start * classes + i] = Number(data[i]);
+        }
       } else {
-        softmaxInto(data, count, classes, probabilities, start * classes);
+        softmaxInto(data, count, classes, target, start * classes);
       }
     }
     if (labels) {
@@ -228,7 +237,7 @@ function softmaxInto(
   logits: ArrayLike<number | bigint>,
   count: number,
   classes: number,
-  out: Float64Array,
+  out: Float32Array | Float64Array,
   offset: number,
 ): void {
   for (let r = 0; r < count; r++) {
@@ -246,7 +255,7 @@ function softmaxInto(
 }
 
 function argmaxInto(
-  probabilities: Float64Array,
+  probabilities: Float32Array | Float64Array,
   start: number,
   count: number,
   classes: number,

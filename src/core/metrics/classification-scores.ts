@@ -32,7 +32,7 @@ const EPS = 2 ** -52;
 const ONE_MINUS_EPS = 1 - EPS;
 
 export function rowLogLosses(
-  probabilities: Float64Array,
+  probabilities: Float32Array | Float64Array,
   truth: Int32Array,
   classes: number,
 ): Float64Array {

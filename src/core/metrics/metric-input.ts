@@ -16,7 +16,7 @@ export interface ClassificationInput {
   /** Class index the model predicted for each record. */
   readonly predicted: Int32Array;
   /** rows × classes, row-major; each row the model's class probabilities. */
-  readonly probabilities?: Float64Array | undefined;
+  readonly probabilities?: Float32Array | Float64Array | undefined;
   /** Class names, in the order of the indices and of the probability columns. */
   readonly classes: readonly string[];
 }

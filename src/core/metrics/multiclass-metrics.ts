@@ -120,10 +120,7 @@ export function prepareMulticlassMetrics(input: ClassificationInput): MetricEval
     if (rankings !== undefined) {
       values.log_loss = logLoss / total;
       let aucSum = 0;
-      for (let c = 0; c < k; c++) {
-        const positives = actualCount[c]!;
-        aucSum += rankingMetrics(rankings[c]!, weights, positives, total - positives).rocAuc;
-      }
+      for (let c = 0; c < k; c++) aucSum += rankingMetrics(rankings[c]!, weights).rocAuc;
       setDefined(values, 'roc_auc_ovr', aucSum / k);
     }
     return values;

@@ -73,8 +73,7 @@ export function pairedBootstrap(options: PairedBootstrapOptions): PairedBootstra
   const used = new Int32Array(metrics.length);
   const rng = Xoshiro128StarStar.fromSeed(seed);
   for (let r = 0; r < resamples; r++) {
-    weights.fill(0);
-    for (let i = 0; i < rows; i++) weights[rng.below(rows)]!++;
+    rng.drawCounts(weights);
     const { candidate, baseline } = statistic(weights);
     for (let m = 0; m < metrics.length; m++) {
       const name = metrics[m]!;
