@@ -3,7 +3,9 @@ import { codeSpan, escapeMarkdownCell } from '../../src/core/markdown/escape.js'
 
 describe('markdown escaping of user text', () => {
   it('neutralises links, mentions, HTML and table pipes', () => {
-    expect(escapeMarkdownCell('<img src=x> | @alice [x](y)')).toBe('&lt;img src=x&gt; \\| @\u200dalice \\[x\\]\\(y\\)');
+    expect(escapeMarkdownCell('<img src=x> | @alice [x](y)')).toBe(
+      '&lt;img src=x&gt; \\| @\u200dalice \\[x\\]\\(y\\)',
+    );
   });
 
   it('wraps code in a fence longer than any backtick run inside (CommonMark)', () => {

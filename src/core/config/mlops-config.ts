@@ -96,13 +96,21 @@ export const mlopsConfigSchema = z
       .strictObject({
         outputs: z
           .strictObject({
-            label: z.string().min(1).optional().describe('Output holding class indexes (int64) or labels'),
+            label: z
+              .string()
+              .min(1)
+              .optional()
+              .describe('Output holding class indexes (int64) or labels'),
             probabilities: z
               .string()
               .min(1)
               .optional()
               .describe('Output holding class probabilities [N, C]'),
-            logits: z.string().min(1).optional().describe('Output holding logits [N, C] (softmax is applied)'),
+            logits: z
+              .string()
+              .min(1)
+              .optional()
+              .describe('Output holding logits [N, C] (softmax is applied)'),
             prediction: z.string().min(1).optional().describe('Regression output [N] or [N, 1]'),
           })
           .optional()
@@ -111,12 +119,17 @@ export const mlopsConfigSchema = z
           .array(z.string())
           .min(2)
           .optional()
-          .describe('Class order of the model outputs (default: the model metadata, else the schema)'),
+          .describe(
+            'Class order of the model outputs (default: the model metadata, else the schema)',
+          ),
         metrics: z
           .array(z.string().min(1))
           .optional()
           .describe('Metrics shown in the comparison table (default: by task)'),
-        slices: z.array(z.string().min(1)).default([]).describe('Columns to compute metrics per group for'),
+        slices: z
+          .array(z.string().min(1))
+          .default([])
+          .describe('Columns to compute metrics per group for'),
         'batch-size': z.int().min(1).default(4096).describe('Records per onnxruntime run'),
         bootstrap: z
           .strictObject({
@@ -136,11 +149,15 @@ export const mlopsConfigSchema = z
                 'max-drop': z
                   .union([z.number().min(0), z.string().regex(/^\d+(\.\d+)?%$/)])
                   .optional()
-                  .describe('Largest allowed worsening against the baseline: a number, or a percentage'),
+                  .describe(
+                    'Largest allowed worsening against the baseline: a number, or a percentage',
+                  ),
                 'min-gain': z
                   .union([z.number(), z.string().regex(/^-?\d+(\.\d+)?%$/)])
                   .optional()
-                  .describe('Smallest required improvement against the baseline: a number, or a percentage'),
+                  .describe(
+                    'Smallest required improvement against the baseline: a number, or a percentage',
+                  ),
                 'greater-is-better': z
                   .boolean()
                   .optional()

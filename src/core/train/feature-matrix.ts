@@ -215,7 +215,9 @@ export class FeatureMatrixBuilder {
     const extraCells = this.extraColumns.map((name) => {
       const index = batch.columns.indexOf(name);
       if (index === -1) {
-        throw new DataError(`the slice column "${name}" is missing`, { location: { file: batch.file } });
+        throw new DataError(`the slice column "${name}" is missing`, {
+          location: { file: batch.file },
+        });
       }
       return { values: this.extraValues.get(name) as string[], cells: batch.values[index] ?? [] };
     });
@@ -257,7 +259,9 @@ export class FeatureMatrixBuilder {
       this.rows++;
       for (const extra of extraCells) {
         const cell = extra.cells[r] ?? null;
-        extra.values.push(cell === null ? '(missing)' : cell instanceof Date ? cell.toISOString() : String(cell));
+        extra.values.push(
+          cell === null ? '(missing)' : cell instanceof Date ? cell.toISOString() : String(cell),
+        );
       }
     }
   }
