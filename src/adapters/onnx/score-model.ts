@@ -179,7 +179,7 @@ export async function scoreModel(
         } else {
           const data = numeric(tensor, model, mapping.label);
           if (data.length !== count) throw shapeError(model, mapping.label, `[${count}]`, tensor);
-          copyLabels(data, labels, start);
+          copyLabels(data, labels, start, classes);
         }
       } else if (probabilities) {
         argmaxInto(probabilities, start, count, classes, labels);
@@ -286,24 +286,23 @@ function describe(values: readonly OnnxValueInfo[]): string {
  * BigInt costs more than running a small model; indexes fit in the low 32 bits (little-endian),
  * so those are read directly whenever every high word is zero, the case for any real class count.
  */
-function copyLabels(data: ArrayLike<number | bigint>, labels: Int32Array, start: number): void {
+function copyLabels(
+  data: ArrayLike<number | bigint>,
+  labels: Int32Array,
+  start: number,
+  classes: number,
+): void {
   if (data instanceof BigInt64Array) {
     const words = new Int32Array(data.buffer, data.byteOffset, data.length * 2);
-    let small = true;
-    for (let i = 0; i < data.length; i++) {
-      if (words[2 * i + 1] !== 0 || (words[2 * i] ?? -1) < 0) {
-        small = false;
-        break;
-      }
+    const n = data.length;
+    let i = 0;
+    // One pass: the low word is the index whenever the high word is zero and it is in range.
+    for (; i < n; i++) {
+      const low = words[2 * i] as number;
+      if (words[2 * i + 1] !== 0 || low < 0 || low >= classes) break;
+      labels[start + i] = low;
     }
-    if (small) {
-      for (let i = 0; i < data.length; i++) labels[start + i] = words[2 * i] ?? -1;
-      return;
-    }
-  }
-  if (data instanceof Int32Array) {
-    labels.set(data, start);
-    return;
+    if (i === n) return;
   }
   for (let i = 0; i < data.length; i++) {
     const value = Number(data[i]);
