@@ -4,10 +4,6 @@
  * configuration error, 3 unexpected error.
  */
 import { GitHubApiError, isUserError } from '../core/errors.js';
-import { runSchemaInfer } from './commands/schema-infer.js';
-import { runEvaluate } from './commands/evaluate.js';
-import { runTrain } from './commands/train.js';
-import { runValidate } from './commands/validate.js';
 import { CliUsageError } from './cli-usage-error.js';
 
 const usage = `mlops — GitHub Actions-native MLOps, locally
@@ -24,13 +20,15 @@ Usage:
 
 Run "mlops <command> --help" for a command's options.`;
 
+// Each command is loaded when it runs: validating a large file should not hold the code (and
+// the memory) of training and evaluation.
 const commands: Record<string, (args: string[]) => Promise<number>> = {
-  validate: runValidate,
-  train: runTrain,
-  evaluate: runEvaluate,
+  validate: async (args) => (await import('./commands/validate.js')).runValidate(args),
+  train: async (args) => (await import('./commands/train.js')).runTrain(args),
+  evaluate: async (args) => (await import('./commands/evaluate.js')).runEvaluate(args),
   schema: async (args) => {
     const [sub, ...rest] = args;
-    if (sub === 'infer') return runSchemaInfer(rest);
+    if (sub === 'infer') return (await import('./commands/schema-infer.js')).runSchemaInfer(rest);
     throw new CliUsageError(`unknown command "schema ${sub ?? ''}"; expected "schema infer"`);
   },
 };
