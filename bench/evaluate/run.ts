@@ -81,7 +81,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const results = [];
 for (const { name, file } of models) {
   // Bare: one session, tensors built before timing, a plain run loop.
-  const session = await ort.InferenceSession.create(file);
+  // One thread per operator on both sides: on a small shared machine, onnxruntime's thread
+  // pool otherwise adds more noise than the difference being measured.
+  const session = await ort.InferenceSession.create(file, { intraOpNumThreads: 1 });
   const tensors: ort.Tensor[] = [];
   for (let start = 0; start < targetRows; start += batchSize) {
     const count = Math.min(batchSize, targetRows - start);
@@ -93,7 +95,7 @@ for (const { name, file } of models) {
       await session.run({ [session.inputNames[0] ?? 'features']: tensor });
     return performance.now() - t;
   };
-  const model = await loadOnnxModel(file);
+  const model = await loadOnnxModel(file, { threads: 1 });
   const ours = async () => {
     const t = performance.now();
     await scoreModel(model, x, targetRows, {

@@ -9,7 +9,7 @@
  */
 import { DataError } from '../../core/errors.js';
 import type { Task } from '../../core/evaluate/report.js';
-import type { OnnxModel, OnnxTensor, OnnxValueInfo } from './onnx-model.js';
+import type { OnnxModel, OnnxOutputBuffer, OnnxTensor, OnnxValueInfo } from './onnx-model.js';
 
 export interface OutputMapping {
   readonly label?: string | undefined;
@@ -121,9 +121,39 @@ export async function scoreModel(
   const values = regression ? new Float64Array(rows) : undefined;
   const scored =
     !regression && (mapping.probabilities !== undefined || mapping.logits !== undefined);
-  // Allocated at the first batch, in the precision of the model's output.
-  let probabilities: Float32Array | Float64Array | undefined;
+  // Where the model declares float32 probabilities [N, C], onnxruntime writes them straight
+  // into one array (no allocation and copy per batch); otherwise they are allocated at the
+  // first batch, in the precision of the model's output.
+  const probabilityInfo = model.outputs.find((output) => output.name === mapping.probabilities);
+  const direct =
+    probabilityInfo?.type === 'float32' &&
+    probabilityInfo.shape.length === 2 &&
+    (probabilityInfo.shape[1] === classes || typeof probabilityInfo.shape[1] === 'string');
+  let probabilities: Float32Array | Float64Array | undefined = direct
+    ? new Float32Array(rows * classes)
+    : undefined;
+  // Class indexes likewise land in one reused int64 buffer.
+  const labelInfo = model.outputs.find((output) => output.name === mapping.label);
+  const labelBuffer =
+    labelInfo?.type === 'int64' && labelInfo.shape.length === 1
+      ? new BigInt64Array(Math.min(options.batchSize, rows))
+      : undefined;
   const classIndex = new Map((options.classes ?? []).map((label, index) => [label, index]));
+
+  const outputBuffers = (start: number, count: number) => {
+    const into: Record<string, OnnxOutputBuffer> = {};
+    if (direct && probabilities instanceof Float32Array && mapping.probabilities !== undefined) {
+      into[mapping.probabilities] = {
+        type: 'float32',
+        data: probabilities.subarray(start * classes, (start + count) * classes),
+        dims: [count, classes],
+      };
+    }
+    if (labelBuffer && mapping.label !== undefined) {
+      into[mapping.label] = { type: 'int64', data: labelBuffer.subarray(0, count), dims: [count] };
+    }
+    return Object.keys(into).length > 0 ? into : undefined;
+  };
 
   for (let start = 0; start < rows; start += options.batchSize) {
     const count = Math.min(options.batchSize, rows - start);
@@ -131,6 +161,7 @@ export async function scoreModel(
     const out = await model.run(
       { [input.name]: { type: 'float32', data, dims: [count, F] } },
       wanted,
+      outputBuffers(start, count),
     );
     if (values && mapping.prediction !== undefined) {
       const tensor = out[mapping.prediction];
@@ -149,7 +180,9 @@ export async function scoreModel(
         data instanceof Float64Array
           ? new Float64Array(rows * classes)
           : new Float32Array(rows * classes));
-      if (mapping.probabilities !== undefined) {
+      if (direct) {
+        // Already written in place by onnxruntime.
+      } else if (mapping.probabilities !== undefined) {
         // Same element type: a plain memory copy.
         if (data instanceof Float32Array || data instanceof Float64Array) {
           target.set(data, start * classes);
