@@ -4,13 +4,13 @@
  * bootstrap interval for each delta, McNemar's exact test, slices by group and the gates, and
  * write the report. Posting it (comment, check run, summary) is the caller's, through ports.
  */
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expandDataPaths } from '../adapters/data/open-dataset.js';
 import { loadFeatureMatrix } from '../adapters/data/load-feature-matrix.js';
 import { loadMlopsConfig } from '../adapters/fs/load-config.js';
 import { toDisplayPath } from '../adapters/fs/display-path.js';
+import { fileDigest } from '../adapters/fs/file-digest.js';
 import { writeFileAtomic } from '../adapters/fs/write-file-atomic.js';
 import { loadOnnxModel } from '../adapters/onnx/onnx-model.js';
 import { scoreModel, type Scores } from '../adapters/onnx/score-model.js';
@@ -27,6 +27,7 @@ import {
   type MetricEvaluator,
 } from '../core/metrics/metrics.js';
 import type { RunContext } from '../core/provenance/run-context.js';
+import { sha256Digest } from '../core/provenance/sha256.js';
 import { parseDatasetSchema } from '../core/schema/dataset-schema.js';
 import { correctness, mcnemarExact } from '../core/significance/mcnemar.js';
 import { pairedBootstrap } from '../core/significance/paired-bootstrap.js';
@@ -220,7 +221,7 @@ export async function evaluate(
   const candidateInfo: ModelInfo = {
     label: 'candidate',
     version: null,
-    digest: digest(candidateBytes),
+    digest: sha256Digest(candidateBytes),
     path: toDisplayPath(cwd, candidatePath),
   };
   const report: EvaluationReport = {
@@ -232,7 +233,7 @@ export async function evaluate(
     data: await Promise.all(
       files.map(async (file) => ({
         path: file.displayName,
-        digest: digest(await readFile(file.path)),
+        digest: (await fileDigest(file.path)).digest,
       })),
     ),
     candidate: { ...candidateInfo, metrics: candidateMetrics },
@@ -290,10 +291,6 @@ function reorder(matrix: FeatureMatrix, features: readonly string[], model: stri
       out[r * features.length + f] = matrix.x[r * F + (index[f] ?? 0)] ?? Number.NaN;
   }
   return out;
-}
-
-function digest(bytes: Uint8Array): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
 function taskFromSchema(schema: ReturnType<typeof parseDatasetSchema>): Task {

@@ -4,14 +4,14 @@
  * manifest next to it. Used by the action, by `mlops train` and by tests; the outside world
  * (GPUs, processes, artifacts, caches) comes in through ports.
  */
-import { createHash } from 'node:crypto';
-import { readFile, mkdir, rm, stat } from 'node:fs/promises';
+import { readFile, mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expandDataPaths } from '../adapters/data/open-dataset.js';
 import { loadFeatureMatrix } from '../adapters/data/load-feature-matrix.js';
 import { loadMlopsConfig } from '../adapters/fs/load-config.js';
 import { toDisplayPath } from '../adapters/fs/display-path.js';
+import { fileDigest } from '../adapters/fs/file-digest.js';
 import { writeFileAtomic } from '../adapters/fs/write-file-atomic.js';
 import { loadOnnxModel } from '../adapters/onnx/onnx-model.js';
 import type { BuiltinBaseline } from '../core/config/mlops-config.js';
@@ -26,6 +26,7 @@ import {
 } from '../core/manifest/manifest.js';
 import { parseTrainingMetrics } from '../core/metrics/training-metrics.js';
 import type { RunContext } from '../core/provenance/run-context.js';
+import { sha256Digest } from '../core/provenance/sha256.js';
 import { parseDatasetSchema, type DatasetSchema } from '../core/schema/dataset-schema.js';
 import { evaluateBaseline } from '../core/train/baseline-evaluation.js';
 import { trainBaseline } from '../core/train/baselines.js';
@@ -244,7 +245,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       { location: { file: modelDisplay }, cause: error },
     );
   });
-  const model = await loadOnnxModel(modelPath, { displayName: modelDisplay });
+  const model = await loadOnnxModel(modelBytes, { displayName: modelDisplay });
   const inputs = model.inputs.map((input) => ({
     name: input.name,
     type: input.type,
@@ -275,9 +276,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     },
     metrics,
     data: {
-      schema: schema ? await fileDigest(schemaPath, cwd) : null,
-      train: await Promise.all(trainFiles.map((file) => fileDigest(file.path, cwd))),
-      eval: await Promise.all(evalFiles.map((file) => fileDigest(file.path, cwd))),
+      schema: schema ? await dataDigest(schemaPath, cwd) : null,
+      train: await Promise.all(trainFiles.map((file) => dataDigest(file.path, cwd))),
+      eval: await Promise.all(evalFiles.map((file) => dataDigest(file.path, cwd))),
     },
     training: {
       command: command ?? null,
@@ -371,24 +372,11 @@ async function readMetricsIfPresent(
 }
 
 function digestOf(bytes: Uint8Array, displayPath: string): FileDigest {
-  return {
-    path: displayPath,
-    digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`,
-    bytes: bytes.byteLength,
-  };
+  return { path: displayPath, digest: sha256Digest(bytes), bytes: bytes.byteLength };
 }
 
-/** Digest of a data file, streamed so that a large file is never held in memory. */
-async function fileDigest(absolute: string, cwd: string): Promise<FileDigest> {
-  const { createReadStream } = await import('node:fs');
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(absolute)) hash.update(chunk as Buffer);
-  const info = await stat(absolute);
-  return {
-    path: toDisplayPath(cwd, absolute),
-    digest: `sha256:${hash.digest('hex')}`,
-    bytes: info.size,
-  };
+async function dataDigest(absolute: string, cwd: string): Promise<FileDigest> {
+  return { path: toDisplayPath(cwd, absolute), ...(await fileDigest(absolute)) };
 }
 
 async function onnxruntimeVersion(): Promise<Record<string, string>> {

@@ -7,7 +7,7 @@
  * `{ref}` path parameter with percent-encoding, so `#` travels as `%23` (a bare `#` would end the
  * URL's path and start its fragment) and `/` as `%2F`, which GitHub accepts for refs.
  */
-import { createHash } from 'node:crypto';
+import { sha256Digest } from '../../core/provenance/sha256.js';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -169,7 +169,7 @@ export class GitHubRegistry implements RegistryReader {
 
     const manifestBytes = await this.downloadSmallAsset(manifestAsset.id);
     if (manifestAsset.digest !== null) {
-      const actual = `sha256:${createHash('sha256').update(manifestBytes).digest('hex')}`;
+      const actual = sha256Digest(manifestBytes);
       if (actual !== manifestAsset.digest.toLowerCase()) {
         throw new DataError(
           `${where} manifest.json: the downloaded bytes have digest ${actual}, but GitHub's asset ` +

@@ -2,14 +2,14 @@
  * Resolves the evaluate step's `baseline` input to a model file: the registry's production
  * version (downloaded and digest-verified), a named version, a path, or nothing.
  */
-import { createHash } from 'node:crypto';
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { normalizeVersion, type RegistryReader } from '../../core/registry/registry-port.js';
 import type { BaselineSource, ResolvedBaseline } from '../../steps/evaluate-ports.js';
 import { toDisplayPath } from '../fs/display-path.js';
+import { fileDigest } from '../fs/file-digest.js';
 
 export function createBaselineSource(options: {
   registry: RegistryReader;
@@ -73,9 +73,7 @@ export function createBaselineSource(options: {
         );
       }
       const label = toDisplayPath(cwd, file);
-      const digest = `sha256:${createHash('sha256')
-        .update(await readFile(file))
-        .digest('hex')}`;
+      const { digest } = await fileDigest(file);
       return {
         kind: 'model',
         path: file,
