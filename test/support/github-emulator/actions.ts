@@ -3,7 +3,7 @@
  * workflow runs, and run artifacts with their zip download (302 to storage, as GitHub redirects).
  */
 import { ApiError, notFound, unprocessable } from './api-error.js';
-import { paginate } from './pagination.js';
+import { countedPage } from './pagination.js';
 import { repositoryJson } from './repos.js';
 import { optionalBoolean, requiredString } from './request-body.js';
 import { repoRoute, route, type RepoContext, type Route } from './router.js';
@@ -198,15 +198,7 @@ export const actionRoutes: readonly Route[] = [
           return status === null || r.status === status || r.conclusion === status;
         })
         .sort((a, b) => b.id - a.id);
-      const page = paginate(runs, ctx.req, ctx);
-      return {
-        status: 200,
-        headers: page.headers,
-        body: {
-          total_count: runs.length,
-          workflow_runs: page.items.map((r) => workflowRunJson(r, ctx.repo, ctx.urls)),
-        },
-      };
+      return countedPage(runs, 'workflow_runs', (r) => workflowRunJson(r, ctx.repo, ctx.urls), ctx);
     },
   ),
 
@@ -231,15 +223,7 @@ export const actionRoutes: readonly Route[] = [
         .filter((a) => a.runId === run.id)
         .filter((a) => name === null || a.name === name)
         .sort((a, b) => b.id - a.id);
-      const page = paginate(artifacts, ctx.req, ctx);
-      return {
-        status: 200,
-        headers: page.headers,
-        body: {
-          total_count: artifacts.length,
-          artifacts: page.items.map((a) => artifactJson(a, ctx.repo, ctx.urls)),
-        },
-      };
+      return countedPage(artifacts, 'artifacts', (a) => artifactJson(a, ctx.repo, ctx.urls), ctx);
     },
   ),
 

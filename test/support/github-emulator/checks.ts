@@ -3,7 +3,7 @@
  * most 50 annotations per request and appends those of each update to the run's list.
  */
 import { notFound, unprocessable, validationFailed } from './api-error.js';
-import { paginate } from './pagination.js';
+import { countedPage } from './pagination.js';
 import { nullableString, optionalEnum, optionalString, requiredString } from './request-body.js';
 import { repoRoute, type RepoContext, type Route } from './router.js';
 import type {
@@ -238,15 +238,7 @@ export const checkRoutes: readonly Route[] = [
         .filter((r) => name === null || r.name === name)
         .filter((r) => status === null || r.status === status)
         .sort((a, b) => b.id - a.id);
-      const page = paginate(runs, ctx.req, ctx);
-      return {
-        status: 200,
-        headers: page.headers,
-        body: {
-          total_count: runs.length,
-          check_runs: page.items.map((r) => checkRunJson(r, ctx.repo, ctx.urls)),
-        },
-      };
+      return countedPage(runs, 'check_runs', (r) => checkRunJson(r, ctx.repo, ctx.urls), ctx);
     },
   ),
 ];

@@ -1,3 +1,4 @@
+import type { Reply } from './router.js';
 /**
  * GitHub's page-number pagination: `per_page` (default 30, at most 100) and `page` (from 1), and a
  * `Link` header with absolute `prev`, `next`, `last` and `first` URLs. For repository lists GitHub
@@ -49,4 +50,22 @@ export function paginate<T>(
   }
   if (page > 1) links.push(`<${pageUrl(1)}>; rel="first"`);
   return { items: slice, headers: links.length > 0 ? { link: links.join(', ') } : {} };
+}
+
+/**
+ * The reply of the list endpoints that wrap a page in an object with the full count
+ * (`{ total_count, <key>: [...] }`: workflow runs, artifacts, check runs).
+ */
+export function countedPage<T>(
+  items: readonly T[],
+  key: string,
+  toJson: (item: T) => unknown,
+  ctx: { req: { url: URL; path: string }; urls: Urls; repo?: RepoState | undefined },
+): Reply {
+  const page = paginate(items, ctx.req, ctx);
+  return {
+    status: 200,
+    headers: page.headers,
+    body: { total_count: items.length, [key]: page.items.map(toJson) },
+  };
 }
