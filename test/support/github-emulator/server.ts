@@ -115,8 +115,10 @@ export function startServer(parts: ServerParts): Promise<{ server: Server; urls:
     const actor: UserRecord | undefined =
       tokenRecord !== undefined ? state.user(tokenRecord.login) : undefined;
 
-    const rule = faults.take(method, path);
-    if (rule?.disconnect === true) {
+    // The request half of the exchange log entry; the reply half differs by outcome.
+    const record = (
+      response: Pick<Exchange, 'status' | 'responseHeaders' | 'responseBody' | 'fault'>,
+    ) =>
       parts.record({
         seq: ++seq,
         at,
@@ -127,11 +129,12 @@ export function startServer(parts: ServerParts): Promise<{ server: Server; urls:
         api: isApi,
         requestHeaders: req.headers,
         requestBody: body,
-        status: 0,
-        responseHeaders: {},
-        responseBody: undefined,
-        fault: true,
+        ...response,
       });
+
+    const rule = faults.take(method, path);
+    if (rule?.disconnect === true) {
+      record({ status: 0, responseHeaders: {}, responseBody: undefined, fault: true });
       req.socket.destroy();
       return;
     }
@@ -214,16 +217,7 @@ export function startServer(parts: ServerParts): Promise<{ server: Server; urls:
       headers['content-type'] = 'application/json; charset=utf-8';
     }
     if (payload !== undefined) headers['content-length'] = String(payload.length);
-    parts.record({
-      seq: ++seq,
-      at,
-      method,
-      url: `${url.pathname}${url.search}`,
-      path,
-      template: match?.route.template,
-      api: isApi,
-      requestHeaders: req.headers,
-      requestBody: body,
+    record({
       status: reply.status,
       responseHeaders: headers,
       responseBody: reply.raw ?? reply.body,
