@@ -9,6 +9,7 @@ import path from 'node:path';
 import { expandDataPaths } from '../adapters/data/open-dataset.js';
 import { loadFeatureMatrix } from '../adapters/data/load-feature-matrix.js';
 import { loadMlopsConfig } from '../adapters/fs/load-config.js';
+import { loadDatasetSchema } from '../adapters/fs/load-dataset-schema.js';
 import { toDisplayPath } from '../adapters/fs/display-path.js';
 import { fileDigest } from '../adapters/fs/file-digest.js';
 import { writeFileAtomic } from '../adapters/fs/write-file-atomic.js';
@@ -28,7 +29,7 @@ import {
 } from '../core/metrics/metrics.js';
 import type { RunContext } from '../core/provenance/run-context.js';
 import { sha256Digest } from '../core/provenance/sha256.js';
-import { parseDatasetSchema } from '../core/schema/dataset-schema.js';
+import type { DatasetSchema } from '../core/schema/dataset-schema.js';
 import { correctness, mcnemarExact } from '../core/significance/mcnemar.js';
 import { pairedBootstrap } from '../core/significance/paired-bootstrap.js';
 import type { FeatureMatrix } from '../core/train/feature-matrix.js';
@@ -80,18 +81,9 @@ export async function evaluate(
 
   const schemaPath = path.resolve(dir, config.data.schema);
   const schemaDisplay = toDisplayPath(cwd, schemaPath);
-  const schema = parseDatasetSchema(
-    await readFile(schemaPath, 'utf8').catch((error: unknown) => {
-      throw new ConfigError(
-        'cannot read the dataset schema; evaluation maps model inputs from its feature columns',
-        {
-          location: { file: schemaDisplay },
-          cause: error,
-        },
-      );
-    }),
-    schemaDisplay,
-  );
+  const schema = await loadDatasetSchema(schemaPath, schemaDisplay, {
+    why: 'evaluation maps model inputs from its feature columns',
+  });
 
   const task: Task =
     config.model.task ?? metadataTask(candidate.metadata['mlops.task']) ?? taskFromSchema(schema);
@@ -293,14 +285,14 @@ function reorder(matrix: FeatureMatrix, features: readonly string[], model: stri
   return out;
 }
 
-function taskFromSchema(schema: ReturnType<typeof parseDatasetSchema>): Task {
+function taskFromSchema(schema: DatasetSchema): Task {
   const target = Object.values(schema.columns).find((column) => column.role === 'target');
   if (!target || target.type === 'number') return 'regression';
   if (target.type === 'boolean' || target.values?.length === 2) return 'binary-classification';
   return 'multiclass-classification';
 }
 
-function schemaClasses(schema: ReturnType<typeof parseDatasetSchema>): string[] | null {
+function schemaClasses(schema: DatasetSchema): string[] | null {
   const target = Object.values(schema.columns).find((column) => column.role === 'target');
   return target?.values?.map(String) ?? (target?.type === 'boolean' ? ['false', 'true'] : null);
 }

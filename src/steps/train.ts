@@ -10,6 +10,7 @@ import path from 'node:path';
 import { expandDataPaths } from '../adapters/data/open-dataset.js';
 import { loadFeatureMatrix } from '../adapters/data/load-feature-matrix.js';
 import { loadMlopsConfig } from '../adapters/fs/load-config.js';
+import { loadDatasetSchema } from '../adapters/fs/load-dataset-schema.js';
 import { toDisplayPath } from '../adapters/fs/display-path.js';
 import { fileDigest } from '../adapters/fs/file-digest.js';
 import { writeFileAtomic } from '../adapters/fs/write-file-atomic.js';
@@ -27,7 +28,6 @@ import {
 import { parseTrainingMetrics } from '../core/metrics/training-metrics.js';
 import type { RunContext } from '../core/provenance/run-context.js';
 import { sha256Digest } from '../core/provenance/sha256.js';
-import { parseDatasetSchema, type DatasetSchema } from '../core/schema/dataset-schema.js';
 import { evaluateBaseline } from '../core/train/baseline-evaluation.js';
 import { trainBaseline } from '../core/train/baselines.js';
 import { schemaRoles, trainingEnvironment } from '../core/train/training-contract.js';
@@ -104,7 +104,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
   // The schema and data the contract hands over.
   const schemaPath = path.resolve(configDir, config.data.schema);
-  const schema = await readSchemaIfPresent(schemaPath, toDisplayPath(cwd, schemaPath));
+  const schema = await loadDatasetSchema(schemaPath, toDisplayPath(cwd, schemaPath), {
+    optional: true,
+  });
   const trainFiles = await expandDataPaths(
     (config.data.train ?? []).map((p) => path.resolve(configDir, p)),
     cwd,
@@ -341,20 +343,6 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     artifact,
     tail,
   };
-}
-
-async function readSchemaIfPresent(
-  absolute: string,
-  display: string,
-): Promise<DatasetSchema | null> {
-  let text: string;
-  try {
-    text = await readFile(absolute, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-  return parseDatasetSchema(text, display);
 }
 
 async function readMetricsIfPresent(

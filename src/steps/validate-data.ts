@@ -2,10 +2,10 @@
  * The `validate-data` step: check data files against their schema and report every violation
  * with its file and line. Used by the action, by `mlops validate` and by tests.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readDataset, expandDataPaths } from '../adapters/data/open-dataset.js';
 import { writeFileAtomic } from '../adapters/fs/write-file-atomic.js';
+import { loadDatasetSchema } from '../adapters/fs/load-dataset-schema.js';
 import { loadMlopsConfig } from '../adapters/fs/load-config.js';
 import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -14,7 +14,6 @@ import {
   DatasetValidator,
   type ValidationResult,
 } from '../core/validate/dataset-validator.js';
-import { parseDatasetSchema, type DatasetSchema } from '../core/schema/dataset-schema.js';
 import { toDisplayPath } from '../adapters/fs/display-path.js';
 
 export interface ValidateDataOptions {
@@ -122,20 +121,4 @@ export async function validateData(options: ValidateDataOptions): Promise<Valida
     )}\n`,
   );
   return { ...result, schemaPath, reportPath };
-}
-
-async function loadDatasetSchema(absolute: string, display: string): Promise<DatasetSchema> {
-  let text: string;
-  try {
-    text = await readFile(absolute, 'utf8');
-  } catch (error) {
-    throw new ConfigError(
-      `cannot read the dataset schema: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}; expected a schema.yml (mlops schema infer writes one)`,
-      {
-        location: { file: display },
-        cause: error,
-      },
-    );
-  }
-  return parseDatasetSchema(text, display);
 }
