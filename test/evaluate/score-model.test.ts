@@ -46,4 +46,27 @@ describe('scoreModel', () => {
       expect([...(scores.probabilities ?? [])]).toEqual([...probabilities.data]);
     },
   );
+
+  it('names the class index a model predicts beyond the configured classes', async () => {
+    const schema = parseDatasetSchema(
+      await readFile(path.join(example, 'schema.yml'), 'utf8'),
+      'schema.yml',
+    );
+    const train = await loadFeatureMatrix([path.join(example, 'data/train.csv')], schema);
+    const model = await loadOnnxModel(
+      trainBaseline({ kind: 'logistic-regression', matrix: train, seed: 42 }).onnx,
+      { displayName: 'candidate.onnx' },
+    );
+    // The binary model predicts indexes 0 and 1; a config naming one class cannot hold index 1.
+    await expect(
+      scoreModel(model, Float32Array.from(train.x), train.rows, {
+        task: 'binary-classification',
+        features: train.featureNames,
+        classes: ['malignant'],
+        outputs: { label: 'label' },
+        batchSize: 64,
+      }),
+    ).rejects.toThrow('the model predicted class index 1, but there are 1 classes ["malignant"]');
+    await model.release();
+  });
 });

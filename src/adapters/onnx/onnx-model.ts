@@ -159,7 +159,7 @@ export async function loadOnnxModel(
     async run(feeds, outputNames, into) {
       const tensors: Record<string, ort.Tensor> = {};
       for (const [key, feed] of Object.entries(feeds)) {
-        tensors[key] = new ort.Tensor(feed.type, feed.data, [...feed.dims]);
+        tensors[key] = new ort.Tensor(feed.type, feed.data, feed.dims);
       }
       let results: ort.InferenceSession.ReturnType;
       try {
@@ -167,9 +167,7 @@ export async function loadOnnxModel(
           const fetches: Record<string, ort.Tensor | null> = {};
           for (const output of outputNames ?? session.outputNames) {
             const buffer = into[output];
-            fetches[output] = buffer
-              ? new ort.Tensor(buffer.type, buffer.data, [...buffer.dims])
-              : null;
+            fetches[output] = buffer ? new ort.Tensor(buffer.type, buffer.data, buffer.dims) : null;
           }
           results = await session.run(tensors, fetches);
         } else {
@@ -290,7 +288,7 @@ function describeValue(value: ort.InferenceSession.ValueMetadata): OnnxValueInfo
 }
 
 function toTensor(model: string, name: string, value: ort.OnnxValue): OnnxTensor {
-  const dims = [...value.dims];
+  const dims = value.dims;
   switch (value.type) {
     case 'float32':
       return { type: 'float32', data: value.data as Float32Array, dims };

@@ -138,6 +138,7 @@ export async function scoreModel(
     labelInfo?.type === 'int64' && labelInfo.shape.length === 1
       ? new BigInt64Array(Math.min(options.batchSize, rows))
       : undefined;
+  const labelError = outOfRange(model, options.classes);
   const classIndex = new Map((options.classes ?? []).map((label, index) => [label, index]));
 
   const outputBuffers = (start: number, count: number) => {
@@ -212,23 +213,10 @@ export async function scoreModel(
         } else {
           const data = numeric(tensor, model, mapping.label);
           if (data.length !== count) throw shapeError(model, mapping.label, `[${count}]`, tensor);
-          copyLabels(data, labels, start, classes);
+          copyLabels(data, labels, start, classes, labelError);
         }
       } else if (probabilities) {
         argmaxInto(probabilities, start, count, classes, labels);
-      }
-    }
-  }
-  if (labels) {
-    for (let i = 0; i < rows; i++) {
-      const label = labels[i] ?? -1;
-      if (label < 0 || label >= classes) {
-        throw new DataError(
-          `the model predicted class index ${label}, but there are ${classes} classes ${JSON.stringify(options.classes)}`,
-          {
-            location: { file: model.name },
-          },
-        );
       }
     }
   }
@@ -324,6 +312,7 @@ function copyLabels(
   labels: Int32Array,
   start: number,
   classes: number,
+  outOfRangeError: (index: number) => DataError,
 ): void {
   if (data instanceof BigInt64Array) {
     const words = new Int32Array(data.buffer, data.byteOffset, data.length * 2);
@@ -339,7 +328,16 @@ function copyLabels(
   }
   for (let i = 0; i < data.length; i++) {
     const value = Number(data[i]);
-    // Out of range on purpose: the class check after scoring reports it with the classes.
-    labels[start + i] = Number.isSafeInteger(value) && value >= -1 && value < 2 ** 31 ? value : -1;
+    if (!Number.isSafeInteger(value) || value < 0 || value >= classes) throw outOfRangeError(value);
+    labels[start + i] = value;
   }
+}
+
+/** A class index the classes do not have: the model and the config disagree on the classes. */
+function outOfRange(model: OnnxModel, classes: readonly string[] | null) {
+  return (index: number) =>
+    new DataError(
+      `the model predicted class index ${index}, but there are ${classes?.length ?? 0} classes ${JSON.stringify(classes)}`,
+      { location: { file: model.name } },
+    );
 }
