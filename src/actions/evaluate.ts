@@ -92,6 +92,7 @@ await runEntrypoint(async () => {
       summary: output.summary,
       text: output.text,
       detailsUrl: run.runUrl ?? undefined,
+      externalId: report.candidate.digest,
       logger,
     });
   }

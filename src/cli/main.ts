@@ -16,6 +16,8 @@ Usage:
   mlops evaluate [--config mlops.yml] [--model <file>] [--baseline production|none|v1.2.0|<file>]
                  [--markdown <file>]
   mlops schema infer <data...> [--out schema.yml] [--target <column>] [--max-categories 20]
+  mlops registry list [--registry .mlops/registry] [--json]
+  mlops registry show <model> [--registry .mlops/registry] [--json]
   mlops --help | --version
 
 Run "mlops <command> --help" for a command's options.`;
@@ -31,6 +33,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     if (sub === 'infer') return (await import('./commands/schema-infer.js')).runSchemaInfer(rest);
     throw new CliUsageError(`unknown command "schema ${sub ?? ''}"; expected "schema infer"`);
   },
+  registry: async (args) => (await import('./commands/registry.js')).runRegistry(args),
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -46,6 +46,14 @@ export class DataError extends UserError {
 }
 
 /**
+ * A rule of the project refused the action: a promotion without a valid approval, a release whose
+ * assets do not match their manifest. Nothing was written.
+ */
+export class PolicyError extends UserError {
+  override readonly name = 'PolicyError';
+}
+
+/**
  * The user's training command failed, timed out or was cancelled. The step fails with the
  * command's exit code, as a `run:` step would.
  */

@@ -31,6 +31,8 @@ export interface PublishCheckRunOptions {
   readonly summary: string;
   readonly text?: string | undefined;
   readonly detailsUrl?: string | undefined;
+  /** Our identifier of what was checked (evaluate: the candidate's sha256, which publish reads). */
+  readonly externalId?: string | undefined;
   readonly logger?: Logger | undefined;
 }
 
@@ -107,6 +109,7 @@ export async function publishCheckRun(options: PublishCheckRunOptions): Promise<
       completed_at: new Date().toISOString(),
       output,
       ...(options.detailsUrl !== undefined && { details_url: options.detailsUrl }),
+      ...(options.externalId !== undefined && { external_id: options.externalId }),
     };
     if (existing !== undefined) {
       const { data } = await withGitHubErrors(() =>

@@ -66,10 +66,10 @@ interface FoundRelease {
 const MAX_TAG_HOPS = 5;
 
 export class GitHubRegistry implements RegistryReader {
-  private readonly octokit: Octokit;
-  private readonly owner: string;
-  private readonly repo: string;
-  private readonly logger: Logger;
+  protected readonly octokit: Octokit;
+  protected readonly owner: string;
+  protected readonly repo: string;
+  protected readonly logger: Logger;
 
   constructor(options: GitHubRegistryOptions) {
     this.octokit = options.octokit;
@@ -78,7 +78,7 @@ export class GitHubRegistry implements RegistryReader {
     this.logger = options.logger ?? createSilentLogger();
   }
 
-  private get fullName(): string {
+  protected get fullName(): string {
     return `${this.owner}/${this.repo}`;
   }
 
@@ -210,7 +210,7 @@ export class GitHubRegistry implements RegistryReader {
   }
 
   /** The published release tagged `<model>@v<version>`, or null on 404 (drafts are not found). */
-  private async release(model: string, version: string): Promise<FoundRelease | null> {
+  protected async release(model: string, version: string): Promise<FoundRelease | null> {
     const bare = normalizeVersion(version);
     const tag = formatVersionTag(model, bare);
     let data;
@@ -241,7 +241,7 @@ export class GitHubRegistry implements RegistryReader {
   }
 
   /** Every ref under `refs/tags/<prefix>`; none for an empty repository (409). */
-  private async matchingTags(prefix: string): Promise<GitRef[]> {
+  protected async matchingTags(prefix: string): Promise<GitRef[]> {
     try {
       return await withGitHubErrors(() =>
         this.octokit.paginate(this.octokit.rest.git.listMatchingRefs, {
@@ -258,7 +258,7 @@ export class GitHubRegistry implements RegistryReader {
   }
 
   /** The commit a tag ref ends at and the message of its (first) annotated tag object. */
-  private async peel(ref: GitRef): Promise<{ commit: string | null; message: string }> {
+  protected async peel(ref: GitRef): Promise<{ commit: string | null; message: string }> {
     let object = ref.object;
     let message: string | undefined;
     for (let hops = 0; object.type === 'tag' && hops < MAX_TAG_HOPS; hops += 1) {
@@ -276,7 +276,7 @@ export class GitHubRegistry implements RegistryReader {
    * The version whose tag points at `commit`, as GTO resolves a stage tag without a message:
    * registered and not deregistered; the greatest when several share the commit.
    */
-  private async versionAtCommit(model: string, commit: string): Promise<string | null> {
+  protected async versionAtCommit(model: string, commit: string): Promise<string | null> {
     const refs = await this.matchingTags(`${model}@v`);
     const deregistered = new Set<string>();
     const candidates: { version: string; ref: GitRef }[] = [];
@@ -303,7 +303,7 @@ export class GitHubRegistry implements RegistryReader {
   }
 
   /** A small asset (the manifest) in memory. */
-  private async downloadSmallAsset(assetId: number): Promise<Buffer> {
+  protected async downloadSmallAsset(assetId: number): Promise<Buffer> {
     const { data } = await withGitHubErrors(() =>
       this.octokit.rest.repos.getReleaseAsset({
         owner: this.owner,

@@ -56,7 +56,8 @@ export interface CreateOctokitOptions {
  * throttling plugin already retries after the wait GitHub asked for; both retrying it would
  * multiply the attempts and ignore `retry-after`.
  */
-const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
+// 409 too: a conflict (a stale file sha, a ref that moved) never succeeds on a retry.
+const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 429, 451];
 
 export function createOctokit(options: CreateOctokitOptions): Octokit {
   const logger = options.logger ?? createSilentLogger();

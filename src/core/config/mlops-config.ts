@@ -44,6 +44,19 @@ export const mlopsConfigSchema = z
             'Where training writes the candidate ONNX model; metrics.json and manifest.json go beside it',
           ),
         description: z.string().optional(),
+        card: z
+          .strictObject({
+            'intended-use': z.string().optional().describe('What the model is for, and for whom'),
+            'out-of-scope': z.string().optional().describe('Uses it was not made or tested for'),
+            limitations: z.string().optional().describe('Known weaknesses and failure cases'),
+            'ethical-considerations': z
+              .string()
+              .optional()
+              .describe('Risks for people affected by its predictions'),
+            owners: z.array(z.string().min(1)).optional().describe('Who to ask about the model'),
+          })
+          .optional()
+          .describe('Text of the model card published with every version (model-card.md)'),
       })
       .describe('The model this repository trains'),
     data: z

@@ -85,6 +85,27 @@ export const manifestSchema = z.strictObject({
   createdAt: z.iso.datetime(),
   /** The version this one was trained to replace, when known. */
   parent: z.string().nullable(),
+  /**
+   * Set when the model is published: the other files of the release (model card, data profile,
+   * metrics) with their digests, so that anyone can check a downloaded asset against them. Only
+   * what the commit determines is here (no time, no run), so two runs publishing one commit
+   * write the same bytes; the release records when and by which run.
+   */
+  publication: z
+    .strictObject({
+      commit: z.string().nullable(),
+      pullRequest: z.int().nullable(),
+      /** What `evaluate` measured on these bytes, when its report was given. */
+      evaluation: z
+        .strictObject({
+          baselineVersion: z.string().nullable(),
+          passed: z.boolean(),
+          metrics: z.record(z.string(), z.number()),
+        })
+        .nullable(),
+      assets: z.array(fileDigestSchema),
+    })
+    .optional(),
 });
 
 export type Manifest = z.output<typeof manifestSchema>;

@@ -10,6 +10,8 @@ export interface FaultRule {
   readonly path?: string | RegExp;
   /** The status to answer; ignored for `disconnect`. Defaults: 403 for rate limits, else 502. */
   readonly status?: number;
+  /** How many matching requests pass untouched before the rule starts failing (default 0). */
+  readonly after?: number;
   /** How many matching requests fail before the rule clears (default 1; `Infinity` never clears). */
   readonly times?: number;
   /** Seconds for the `retry-after` header. */
@@ -29,6 +31,8 @@ export interface ActiveFault {
   readonly rule: FaultRule;
   /** How many requests this rule has failed so far. */
   hits: number;
+  /** Matching requests still to let through before failing. */
+  skip: number;
   remaining: number;
 }
 
@@ -39,7 +43,7 @@ export class FaultQueue {
   push(rule: FaultRule): ActiveFault {
     const times = rule.times ?? 1;
     if (!(times > 0)) throw new Error('A fault needs times > 0');
-    const active: ActiveFault = { rule, hits: 0, remaining: times };
+    const active: ActiveFault = { rule, hits: 0, remaining: times, skip: rule.after ?? 0 };
     this.rules.push(active);
     return active;
   }
@@ -62,6 +66,10 @@ export class FaultQueue {
       if (rule.path !== undefined) {
         const hit = typeof rule.path === 'string' ? rule.path === path : rule.path.test(path);
         if (!hit) continue;
+      }
+      if (active.skip > 0) {
+        active.skip -= 1;
+        return undefined;
       }
       active.remaining -= 1;
       active.hits += 1;

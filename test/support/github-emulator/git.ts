@@ -7,7 +7,13 @@ import { ApiError, notFound, unprocessable, validationFailed } from './api-error
 import { paginate } from './pagination.js';
 import { optionalBoolean, requiredString } from './request-body.js';
 import { repoRoute, type RepoContext, type Route } from './router.js';
-import type { CommitRecord, GitActor, RepoState, TagObjectRecord } from './state.js';
+import {
+  blobSha,
+  type CommitRecord,
+  type GitActor,
+  type RepoState,
+  type TagObjectRecord,
+} from './state.js';
 import { refPath, type Urls } from './urls.js';
 import { nodeId } from './users.js';
 
@@ -34,7 +40,7 @@ export function refJson(
   };
 }
 
-const UNSIGNED = {
+export const UNSIGNED = {
   verified: false,
   reason: 'unsigned',
   signature: null,
@@ -64,12 +70,81 @@ export function tagJson(
   };
 }
 
+/** Lines of a text file, for diff counts; a final newline does not start another line. */
+function lines(content: Buffer): string[] {
+  const text = content.toString('utf8');
+  if (text === '') return [];
+  return (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
+}
+
+/**
+ * Added and deleted line counts of a change: the lines left once the common leading and trailing
+ * lines are cut off. Exact for one changed region, an upper bound for several (git's diff would
+ * find the common lines between regions). Binary content (a NUL byte) counts no lines, as on GitHub.
+ */
+function lineCounts(
+  before: Buffer | undefined,
+  after: Buffer | undefined,
+): { additions: number; deletions: number } {
+  if (before?.includes(0) === true || after?.includes(0) === true) {
+    return { additions: 0, deletions: 0 };
+  }
+  const old = before !== undefined ? lines(before) : [];
+  const now = after !== undefined ? lines(after) : [];
+  let start = 0;
+  while (start < old.length && start < now.length && old[start] === now[start]) start += 1;
+  let end = 0;
+  while (
+    end < old.length - start &&
+    end < now.length - start &&
+    old[old.length - 1 - end] === now[now.length - 1 - end]
+  ) {
+    end += 1;
+  }
+  return { additions: now.length - start - end, deletions: old.length - start - end };
+}
+
+/** The `diff-entry` list of a commit against its first parent (all files added for a root). */
+export function commitFiles(
+  commit: CommitRecord,
+  repo: RepoState,
+  urls: Urls,
+): Record<string, unknown>[] {
+  const parent = commit.parents[0] !== undefined ? repo.commits.get(commit.parents[0]) : undefined;
+  const before = parent?.files ?? new Map<string, Buffer>();
+  const after = commit.files;
+  const paths = [...new Set([...before.keys(), ...after.keys()])].sort();
+  const entries: Record<string, unknown>[] = [];
+  for (const path of paths) {
+    const old = before.get(path);
+    const now = after.get(path);
+    if (old !== undefined && now !== undefined && old.equals(now)) continue;
+    const { additions, deletions } = lineCounts(old, now);
+    const at = `${commit.sha}/${refPath(path)}`;
+    entries.push({
+      sha: blobSha((now ?? old) as Buffer),
+      filename: path,
+      status: old === undefined ? 'added' : now === undefined ? 'removed' : 'modified',
+      additions,
+      deletions,
+      changes: additions + deletions,
+      blob_url: `${urls.repoHtml(repo)}/blob/${at}`,
+      raw_url: `${urls.repoHtml(repo)}/raw/${at}`,
+      contents_url: `${urls.repoApi(repo)}/contents/${refPath(path)}?ref=${commit.sha}`,
+    });
+  }
+  return entries;
+}
+
 export function commitJson(
   commit: CommitRecord,
   repo: RepoState,
   urls: Urls,
 ): Record<string, unknown> {
   const api = urls.repoApi(repo);
+  const files = commitFiles(commit, repo, urls);
+  const additions = files.reduce((sum, f) => sum + (f['additions'] as number), 0);
+  const deletions = files.reduce((sum, f) => sum + (f['deletions'] as number), 0);
   return {
     sha: commit.sha,
     node_id: nodeId('C', Number.parseInt(commit.sha.slice(0, 8), 16)),
@@ -93,8 +168,8 @@ export function commitJson(
       url: `${api}/commits/${sha}`,
       html_url: `${urls.repoHtml(repo)}/commit/${sha}`,
     })),
-    stats: { total: 0, additions: 0, deletions: 0 },
-    files: [],
+    stats: { total: additions + deletions, additions, deletions },
+    files,
   };
 }
 
@@ -198,7 +273,9 @@ export const gitRoutes: readonly Route[] = [
       if (!force && ref.startsWith('refs/heads/') && !ctx.repo.isAncestor(current, sha)) {
         throw unprocessable('Update is not a fast forward');
       }
-      ctx.repo.refs.set(ref, sha);
+      // A branch that moves carries its open pull requests' heads along, as a push does.
+      if (ref.startsWith('refs/heads/')) ctx.repo.moveBranch(ref.slice('refs/heads/'.length), sha);
+      else ctx.repo.refs.set(ref, sha);
       return { status: 200, body: refJson(ctx.repo, ctx.urls, ref, sha) };
     },
     { greedy: true },

@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import { actionRoutes } from './actions.js';
 import { checkRoutes } from './checks.js';
 import { commentRoutes } from './comments.js';
+import { contentRoutes } from './contents.js';
 import { FaultQueue } from './faults.js';
 import { gitRoutes } from './git.js';
 import { issueRoutes } from './issues.js';
@@ -36,6 +37,7 @@ export const routes: readonly Route[] = [
   ...releaseRoutes,
   ...releaseAssetRoutes,
   ...gitRoutes,
+  ...contentRoutes,
   ...checkRoutes,
   ...statusRoutes,
   ...actionRoutes,

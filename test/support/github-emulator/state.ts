@@ -127,13 +127,22 @@ export interface GitActor {
   readonly date: string;
 }
 
+/** A commit's files: path (no leading slash, `/` between directories) to content. */
+export type FileTree = ReadonlyMap<string, Buffer>;
+
+/** Changes to a tree: path to new content, or `null` to delete the file. */
+export type FileChanges = Readonly<Record<string, string | Buffer | null>>;
+
 export interface CommitRecord {
   readonly sha: string;
+  /** Git's SHA of the root tree of `files`. */
   readonly treeSha: string;
   readonly message: string;
   readonly parents: readonly string[];
   readonly author: GitActor;
   readonly committer: GitActor;
+  /** The full tree of the commit, not only what it changed. */
+  readonly files: FileTree;
 }
 
 export interface TagObjectRecord {
@@ -246,6 +255,69 @@ function sha1(text: string): string {
   return createHash('sha1').update(text).digest('hex');
 }
 
+/** Git's object ID: the SHA-1 of `<type> <length>\0<content>`. */
+function gitObjectSha(type: 'blob' | 'tree', content: Buffer): string {
+  return createHash('sha1').update(`${type} ${content.length}\0`).update(content).digest('hex');
+}
+
+/** The SHA git gives a file's content (`git hash-object`), which the contents API calls `sha`. */
+export function blobSha(content: Buffer | string): string {
+  return gitObjectSha('blob', typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
+}
+
+/** Git's SHA of the empty tree. */
+export const EMPTY_TREE_SHA = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+
+/**
+ * Git's SHA of the tree holding `files` under `prefix` (`''` for the root, else `dir/`), built as
+ * git builds tree objects: one entry per name, sorted as git sorts them (a directory as if its name
+ * ended in `/`), files as mode 100644. So a directory's SHA is what `git rev-parse HEAD:dir` says.
+ */
+export function treeSha(files: FileTree, prefix = ''): string {
+  const entries = new Map<string, { mode: string; sha: string }>();
+  for (const [path, content] of files) {
+    if (!path.startsWith(prefix)) continue;
+    const rest = path.slice(prefix.length);
+    const slash = rest.indexOf('/');
+    if (slash < 0) {
+      entries.set(rest, { mode: '100644', sha: blobSha(content) });
+    } else {
+      const dir = rest.slice(0, slash);
+      if (!entries.has(`${dir}/`)) {
+        entries.set(`${dir}/`, { mode: '40000', sha: treeSha(files, `${prefix}${dir}/`) });
+      }
+    }
+  }
+  const sorted = [...entries.entries()].sort(([a], [b]) =>
+    Buffer.compare(Buffer.from(a), Buffer.from(b)),
+  );
+  const body = Buffer.concat(
+    sorted.map(([key, entry]) =>
+      Buffer.concat([
+        Buffer.from(`${entry.mode} ${key.replace(/\/$/, '')}\0`, 'utf8'),
+        Buffer.from(entry.sha, 'hex'),
+      ]),
+    ),
+  );
+  return gitObjectSha('tree', body);
+}
+
+/** `tree` with `changes` applied: a string or Buffer writes the file, `null` deletes it. */
+export function applyChanges(tree: FileTree, changes: FileChanges): Map<string, Buffer> {
+  const files = new Map(tree);
+  for (const [path, content] of Object.entries(changes)) {
+    if (content === null) files.delete(path);
+    else files.set(path, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
+  }
+  return files;
+}
+
+function toTree(files: FileTree | Readonly<Record<string, string | Buffer>>): Map<string, Buffer> {
+  return files instanceof Map
+    ? new Map(files as FileTree)
+    : applyChanges(new Map(), files as Readonly<Record<string, string | Buffer>>);
+}
+
 export function sha256Digest(data: Buffer): string {
   return `sha256:${createHash('sha256').update(data).digest('hex')}`;
 }
@@ -318,9 +390,19 @@ export class RepoState {
     return label;
   }
 
-  /** Adds a commit object; its SHA is a Git-like hash of its content, so it is stable per content. */
+  /**
+   * Adds a commit object; its SHA is a Git-like hash of its content, so it is stable per content.
+   * `files` is the commit's full tree; without it a commit has its first parent's tree, and a
+   * commit without parents is empty.
+   */
   addCommit(
-    options: { message?: string; parents?: readonly string[]; author?: Partial<GitActor> } = {},
+    options: {
+      message?: string;
+      parents?: readonly string[];
+      author?: Partial<GitActor>;
+      committer?: Partial<GitActor>;
+      files?: FileTree | Readonly<Record<string, string | Buffer>>;
+    } = {},
   ): CommitRecord {
     const date = options.author?.date ?? this.world.timestamp();
     const author: GitActor = {
@@ -328,38 +410,122 @@ export class RepoState {
       email: options.author?.email ?? 'mona@example.com',
       date,
     };
+    const committer: GitActor = {
+      name: options.committer?.name ?? author.name,
+      email: options.committer?.email ?? author.email,
+      date: options.committer?.date ?? date,
+    };
     const message = options.message ?? `Commit ${this.commits.size + 1}`;
     const parents = options.parents ?? [];
-    const treeSha = sha1(`tree ${this.fullName} ${message} ${this.commits.size}`);
+    const first = parents[0] !== undefined ? this.commits.get(parents[0]) : undefined;
+    const files: FileTree =
+      options.files !== undefined ? toTree(options.files) : (first?.files ?? new Map());
+    const tree = treeSha(files);
     const content = [
-      `tree ${treeSha}`,
+      `tree ${tree}`,
       ...parents.map((p) => `parent ${p}`),
-      `author ${author.name} <${author.email}> ${date}`,
-      `committer ${author.name} <${author.email}> ${date}`,
+      `author ${author.name} <${author.email}> ${author.date}`,
+      `committer ${committer.name} <${committer.email}> ${committer.date}`,
       '',
       message,
     ].join('\n');
     const commit: CommitRecord = {
       sha: sha1(`commit ${Buffer.byteLength(content)}\0${content}`),
-      treeSha,
+      treeSha: tree,
       message,
       parents,
       author,
-      committer: author,
+      committer,
+      files,
     };
     this.commits.set(commit.sha, commit);
     return commit;
   }
 
-  /** Adds a commit on top of `branch` (creating the branch) and moves the branch to it. */
-  commitOnBranch(branch: string, message?: string): CommitRecord {
+  /**
+   * Points `branch` at `sha` (creating the branch), and moves the head of the open pull requests
+   * from that branch with it, as a push does on GitHub.
+   */
+  moveBranch(branch: string, sha: string): void {
+    this.refs.set(`refs/heads/${branch}`, sha);
+    for (const pull of this.pulls.values()) {
+      if (pull.headRef === branch && this.issues.get(pull.number)?.state === 'open') {
+        pull.headSha = sha;
+      }
+    }
+  }
+
+  /**
+   * Adds a commit on top of `branch` and moves the branch to it. `changes` apply to the parent's
+   * files (`null` deletes). A branch that does not exist yet starts with a root commit, whose tree
+   * is `changes` alone.
+   */
+  commitOnBranch(
+    branch: string,
+    message?: string,
+    changes: FileChanges = {},
+    options: { author?: Partial<GitActor>; committer?: Partial<GitActor> } = {},
+  ): CommitRecord {
     const parent = this.refs.get(`refs/heads/${branch}`);
+    const parentFiles = parent !== undefined ? this.commits.get(parent)?.files : undefined;
     const commit = this.addCommit({
       ...(message !== undefined && { message }),
+      ...(options.author !== undefined && { author: options.author }),
+      ...(options.committer !== undefined && { committer: options.committer }),
       parents: parent !== undefined ? [parent] : [],
+      files: applyChanges(parentFiles ?? new Map(), changes),
     });
-    this.refs.set(`refs/heads/${branch}`, commit.sha);
+    this.moveBranch(branch, commit.sha);
     return commit;
+  }
+
+  /**
+   * Seeds files: commits `changes` (`null` deletes) on `branch`. Unlike `commitOnBranch`, a branch
+   * that does not exist yet starts from the default branch, as a branch created on GitHub would.
+   */
+  writeFiles(branch: string, changes: FileChanges, message?: string): CommitRecord {
+    const ref = `refs/heads/${branch}`;
+    if (!this.refs.has(ref)) {
+      const base = this.refs.get(`refs/heads/${this.defaultBranch}`);
+      if (base !== undefined) this.refs.set(ref, base);
+    }
+    return this.commitOnBranch(
+      branch,
+      message ?? `Update ${Object.keys(changes).join(', ')}`,
+      changes,
+    );
+  }
+
+  /** A file's content at a branch, tag or commit SHA; undefined when either is absent. */
+  readFile(refOrSha: string, path: string): Buffer | undefined {
+    const sha = this.resolveCommitish(refOrSha);
+    return sha !== undefined ? this.commits.get(sha)?.files.get(path) : undefined;
+  }
+
+  /**
+   * A best common ancestor of two commits: the first commit reachable from `b`, breadth first,
+   * that is also reachable from `a`. Criss-cross histories with several best bases are not
+   * considered; undefined when the histories share nothing.
+   */
+  mergeBase(a: string, b: string): string | undefined {
+    const fromA = new Set<string>();
+    const stack = [a];
+    while (stack.length > 0) {
+      const sha = stack.pop() as string;
+      if (fromA.has(sha)) continue;
+      fromA.add(sha);
+      stack.push(...(this.commits.get(sha)?.parents ?? []));
+    }
+    const queue = [b];
+    const seen = new Set<string>();
+    for (let i = 0; i < queue.length; i += 1) {
+      const sha = queue[i] as string;
+      if (fromA.has(sha)) return sha;
+      if (seen.has(sha)) continue;
+      seen.add(sha);
+      queue.push(...(this.commits.get(sha)?.parents ?? []));
+    }
+    return undefined;
   }
 
   addWorkflow(file: string, name?: string): WorkflowRecord {
@@ -558,14 +724,23 @@ export class RepoState {
     return tag;
   }
 
-  /** Marks an open pull request merged into its base, as a maintainer's merge would. */
+  /**
+   * Marks an open pull request merged into its base, as a maintainer's merge would: a merge commit
+   * on top of the base branch whose tree is the base's with the head's changes applied. The
+   * changes are the files that differ between the merge base (`mergeBase`) and the head, each
+   * taken whole from the head; this is a file-level three-way merge, not git's line-level one.
+   * A file changed differently on both sides throws, where GitHub would refuse the merge.
+   */
   mergePull(number: number, mergedBy: string = this.owner.login): PullRecord {
     const pull = this.pulls.get(number);
     const issue = this.issues.get(number);
     if (pull === undefined || issue === undefined) throw new Error(`No pull request #${number}`);
+    const baseTip = this.refs.get(`refs/heads/${pull.baseRef}`) ?? pull.baseSha;
+    const files = this.mergedFiles(baseTip, pull.headSha);
     const merge = this.addCommit({
       message: `Merge pull request #${number} from ${this.owner.login}/${pull.headRef}`,
-      parents: [pull.baseSha, pull.headSha],
+      parents: [baseTip, pull.headSha],
+      files,
     });
     this.refs.set(`refs/heads/${pull.baseRef}`, merge.sha);
     const now = this.world.timestamp();
@@ -573,6 +748,34 @@ export class RepoState {
     Object.assign(issue, { state: 'closed', closedAt: now, closedBy: mergedBy, updatedAt: now });
     return pull;
   }
+
+  /** The tree of merging `head` into `base`, file by file (see `mergePull`). */
+  private mergedFiles(base: string, head: string): Map<string, Buffer> {
+    const empty: FileTree = new Map();
+    const ancestor = this.mergeBase(base, head);
+    const was = (ancestor !== undefined ? this.commits.get(ancestor)?.files : undefined) ?? empty;
+    const ours = this.commits.get(base)?.files ?? empty;
+    const theirs = this.commits.get(head)?.files ?? empty;
+    const files = new Map(ours);
+    const conflicts: string[] = [];
+    for (const path of new Set([...was.keys(), ...theirs.keys()])) {
+      const before = was.get(path);
+      const after = theirs.get(path);
+      if (sameContent(before, after)) continue;
+      const current = ours.get(path);
+      if (!sameContent(current, before) && !sameContent(current, after)) conflicts.push(path);
+      else if (after === undefined) files.delete(path);
+      else files.set(path, after);
+    }
+    if (conflicts.length > 0) {
+      throw new Error(`Merge conflict in ${conflicts.sort().join(', ')}`);
+    }
+    return files;
+  }
+}
+
+function sameContent(a: Buffer | undefined, b: Buffer | undefined): boolean {
+  return a === undefined || b === undefined ? a === b : a.equals(b);
 }
 
 export interface EmulatorStateOptions {

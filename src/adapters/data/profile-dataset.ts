@@ -1,0 +1,102 @@
+/**
+ * Profiles data files (the reference profile published with a model, the current data of a drift
+ * check, a shard in a matrix of jobs). Files are streamed batch by batch: memory stays flat. A
+ * file that cannot be read at all is a DataError; damaged records are left out, counted and named.
+ */
+import path from 'node:path';
+import type { LoadedConfig } from '../fs/load-config.js';
+import { loadDatasetSchema } from '../fs/load-dataset-schema.js';
+import { fileDigest } from '../fs/file-digest.js';
+import { writeFileAtomic } from '../fs/write-file-atomic.js';
+import { DataError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import {
+  createProfileBuilder,
+  type DataProfile,
+  type ProfileOptions,
+} from '../../core/profile/profile.js';
+import { serializeProfile } from '../../core/profile/profile-schema.js';
+import type { DatasetSchema } from '../../core/schema/dataset-schema.js';
+import { expandDataPaths, readDataset } from './open-dataset.js';
+
+/** Structural problems that mean the file was not read at all. */
+const UNREADABLE = new Set([
+  'file-not-found',
+  'file-unreadable',
+  'empty-file',
+  'corrupt-parquet',
+  'unsupported-format',
+  'missing-header',
+]);
+
+export async function profileDataset(options: {
+  readonly patterns: readonly string[];
+  readonly cwd: string;
+  readonly schema: DatasetSchema;
+  readonly nullValues?: readonly string[] | undefined;
+  readonly profileOptions?: Partial<ProfileOptions> | undefined;
+  readonly logger: Logger;
+}): Promise<DataProfile> {
+  const builder = createProfileBuilder({
+    schema: options.schema,
+    ...(options.profileOptions !== undefined && { options: options.profileOptions }),
+  });
+  let skipped = 0;
+  for (const file of await expandDataPaths([...options.patterns], options.cwd)) {
+    builder.addFile(file.displayName, (await fileDigest(file.path).catch(() => null))?.digest);
+    for await (const event of readDataset(file.path, {
+      displayName: file.displayName,
+      ...(options.nullValues !== undefined && { nullValues: options.nullValues }),
+    })) {
+      if (event.kind === 'batch') {
+        builder.add(event.batch);
+      } else if (UNREADABLE.has(event.issue.rule)) {
+        throw new DataError(event.issue.message, {
+          location: {
+            file: event.issue.file,
+            ...(event.issue.line !== null && { line: event.issue.line }),
+          },
+        });
+      } else {
+        skipped += 1;
+        if (skipped <= 5) {
+          options.logger.warning(
+            `${event.issue.file}${event.issue.line !== null ? `:${event.issue.line}` : ''}: ${event.issue.message} (record left out of the profile)`,
+          );
+        }
+      }
+    }
+  }
+  if (skipped > 5)
+    options.logger.warning(`${skipped} damaged records in all were left out of the profile.`);
+  return builder.finish();
+}
+
+/**
+ * Writes the profile of the config's training data to `output`; null (and nothing written) when
+ * the config names no training data.
+ */
+export async function buildProfileFile(options: {
+  readonly cwd: string;
+  readonly loaded: LoadedConfig;
+  readonly output: string;
+  readonly logger: Logger;
+}): Promise<string | null> {
+  const { config, dir } = options.loaded;
+  if (config.data.train === undefined) return null;
+  const schemaPath = path.resolve(dir, config.data.schema);
+  const schema = await loadDatasetSchema(
+    schemaPath,
+    path.relative(options.cwd, schemaPath) || schemaPath,
+  );
+  const profile = await profileDataset({
+    patterns: config.data.train,
+    cwd: dir,
+    schema,
+    nullValues: config.data['null-values'],
+    logger: options.logger,
+  });
+  await writeFileAtomic(options.output, `${JSON.stringify(serializeProfile(profile))}\n`);
+  options.logger.info(`Profiled the training data: ${profile.rows} records -> ${options.output}`);
+  return options.output;
+}

@@ -1,0 +1,498 @@
+/**
+ * The registry's write side on GitHub.
+ *
+ * Publishing a version (DESIGN.md "Working on GitHub's API"):
+ * 1. A re-run finds its version: every release body carries a hidden marker naming the model, the
+ *    commit and the model's digest (`formatReleaseMarker`); a published release with ours is the
+ *    answer (nothing written), a draft with ours is resumed.
+ * 2. A draft release is created, and the runs that raced us are settled at once: of the releases
+ *    with our marker, the oldest wins and the others delete their drafts.
+ * 3. The version tag is an annotated tag (GTO ignores lightweight ones, gto#127), created by ref:
+ *    creating a ref is atomic, so when two commits race for one number exactly one gets it and the
+ *    other moves on to the next.
+ * 4. Every asset is uploaded and GitHub's own digest of it checked against ours; only then is the
+ *    release published. A failure leaves a draft, which nobody installs and a re-run completes.
+ *
+ * Assigning a stage writes GTO's annotated tag `<model>#<stage>#<n>` on the version's commit with
+ * GTO's message line and ours (`formatStageTagMessage`); `n` is one more than any counter of the
+ * model, and a ref that another run created first sends us to the next `n`.
+ */
+import { readFile } from 'node:fs/promises';
+import { DataError, GitHubApiError } from '../../core/errors.js';
+import {
+  formatStageTag,
+  formatStageTagMessage,
+  formatVersionTag,
+  latestStageEvent,
+  normalizeVersion,
+  parseStageTag,
+  parseStageTagMessage,
+  parseVersionTag,
+  type ModelVersion,
+} from '../../core/registry/registry-port.js';
+import {
+  byVersionDescending,
+  nextVersion,
+  parseReleaseMarker,
+  sameRelease,
+  type PublishFile,
+  type PublishRequest,
+  type PublishResult,
+  type RegistryWriter,
+  type ReleaseMarker,
+  type StageHistoryEntry,
+  type StageRequest,
+  type StageResult,
+} from '../../core/registry/registry-writer.js';
+import { GitHubRegistry } from './github-registry.js';
+import { withGitHubErrors } from './octokit.js';
+
+/** Attempts at a version number or stage counter before giving up on a busy registry. */
+const MAX_ATTEMPTS = 5;
+
+interface ReleaseData {
+  readonly id: number;
+  readonly tag_name: string;
+  readonly draft: boolean;
+  readonly html_url: string;
+  readonly upload_url: string;
+  readonly body?: string | null | undefined;
+  readonly target_commitish: string;
+  readonly assets: readonly AssetData[];
+}
+
+interface AssetData {
+  readonly id: number;
+  readonly name: string;
+  readonly size: number;
+  readonly digest?: string | null | undefined;
+}
+
+export class GitHubRegistryWriter extends GitHubRegistry implements RegistryWriter {
+  async listVersions(model: string): Promise<readonly ModelVersion[]> {
+    const releases = await this.releases();
+    return releases
+      .filter((r) => !r.draft && parseVersionTag(r.tag_name)?.model === model)
+      .map((r) => this.toVersion(model, r))
+      .sort(byVersionDescending);
+  }
+
+  async listModels(): Promise<readonly string[]> {
+    const models = new Set<string>();
+    for (const release of await this.releases()) {
+      const parsed = parseVersionTag(release.tag_name);
+      if (!release.draft && parsed !== null && !parsed.deregistered) models.add(parsed.model);
+    }
+    return [...models].sort();
+  }
+
+  async stageHistory(model: string): Promise<readonly StageHistoryEntry[]> {
+    const entries: StageHistoryEntry[] = [];
+    for (const ref of await this.matchingTags(`${model}#`)) {
+      const tag = ref.ref.replace(/^refs\/tags\//, '');
+      const parsed = parseStageTag(tag);
+      if (parsed === null || parsed.model !== model || parsed.n === null) continue;
+      const { commit, message } = await this.peel(ref);
+      const details = parseStageTagMessage(message);
+      const version =
+        details.version ?? (commit === null ? null : await this.versionAtCommit(model, commit));
+      entries.push({
+        stage: parsed.stage,
+        action: parsed.action,
+        n: parsed.n,
+        version,
+        pullRequest: details.pullRequest,
+        approvedBy: details.approvedBy,
+        run: details.run,
+        tag,
+      });
+    }
+    return entries.sort((a, b) => b.n - a.n);
+  }
+
+  async publish(request: PublishRequest): Promise<PublishResult> {
+    const wanted: ReleaseMarker = {
+      model: request.model,
+      commit: request.commit,
+      digest: request.modelDigest,
+    };
+    let releases = await this.modelReleases(request.model);
+    const done = releases.find((r) => !r.draft && sameRelease(parseReleaseMarker(r.body), wanted));
+    if (done !== undefined) {
+      this.logger.info(
+        `${done.tag_name} already holds this model (commit ${request.commit ?? 'none'}, ${request.modelDigest}): nothing to publish.`,
+      );
+      return this.result(request.model, done, false);
+    }
+
+    let version = nextVersion(request.version, this.publishedVersions(request.model, releases));
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
+      let draft: ReleaseData | null =
+        releases.find((r) => r.draft && sameRelease(parseReleaseMarker(r.body), wanted)) ?? null;
+      if (draft !== null) {
+        version = parseVersionTag(draft.tag_name)?.version ?? version;
+        this.logger.info(`Resuming the draft release ${draft.tag_name} of an earlier attempt.`);
+      } else {
+        draft = await this.createDraft(request, version);
+        if (draft === null) {
+          // GitHub refused the tag name: another release holds it. Look again and go on.
+          releases = await this.modelReleases(request.model);
+          const ours = releases.find((r) => sameRelease(parseReleaseMarker(r.body), wanted));
+          if (ours !== undefined && !ours.draft) return this.result(request.model, ours, false);
+          if (ours === undefined) version = this.bump(request, version, releases);
+          continue;
+        }
+        // Two runs for the same commit may both have created a draft: the oldest one wins.
+        releases = await this.modelReleases(request.model);
+        const first = releases
+          .filter((r) => sameRelease(parseReleaseMarker(r.body), wanted))
+          .sort((a, b) => a.id - b.id)[0];
+        if (first !== undefined && first.id !== draft.id) {
+          await this.deleteRelease(draft.id);
+          this.logger.info(
+            `Another run is publishing this commit's model as ${first.tag_name}; this run's draft was removed.`,
+          );
+          return this.result(request.model, first, false);
+        }
+      }
+
+      const tag = formatVersionTag(request.model, version);
+      if (!(await this.reserveVersionTag(tag, request))) {
+        // Another commit holds this number: remove our draft and take the next one.
+        await this.deleteRelease(draft.id);
+        releases = await this.modelReleases(request.model);
+        version = this.bump(request, version, releases);
+        continue;
+      }
+      const files = await request.prepare(version);
+      await this.uploadAll(draft, files);
+      const { data } = await withGitHubErrors(() =>
+        this.octokit.rest.repos.updateRelease({
+          owner: this.owner,
+          repo: this.repo,
+          release_id: draft.id,
+          draft: false,
+          body: request.notes(version),
+        }),
+      );
+      this.logger.info(`Published ${tag}: ${data.html_url}`);
+      return this.result(request.model, data as ReleaseData, true);
+    }
+    throw new DataError(
+      `could not find a free version number for ${request.model} after ${MAX_ATTEMPTS} attempts: other runs keep publishing; re-run this job.`,
+    );
+  }
+
+  async assignStage(request: StageRequest): Promise<StageResult> {
+    const version = normalizeVersion(request.version);
+    const versionTag = formatVersionTag(request.model, version);
+    const found = await this.release(request.model, version);
+    if (found === null) {
+      throw new DataError(
+        `${request.model} v${version} is not registered in ${this.fullName}: there is no published release ${versionTag}.`,
+      );
+    }
+    const commit = await this.tagCommit(versionTag);
+    if (commit === null) {
+      throw new DataError(`the tag ${versionTag} in ${this.fullName} does not point at a commit.`);
+    }
+    const previous = await this.findStage(request.model, request.stage);
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
+      const n = (await this.highestCounter(request.model)) + 1;
+      const tag = formatStageTag(request.model, request.stage, n);
+      const message =
+        `Assigning stage ${request.stage} to artifact ${request.model} version v${version}\n\n` +
+        formatStageTagMessage({
+          version,
+          pullRequest: request.pullRequest,
+          approvedBy: request.approvedBy,
+          run: request.run,
+        });
+      const { data: object } = await withGitHubErrors(() =>
+        this.octokit.rest.git.createTag({
+          owner: this.owner,
+          repo: this.repo,
+          tag,
+          message,
+          object: commit,
+          type: 'commit',
+        }),
+      );
+      try {
+        await withGitHubErrors(() =>
+          this.octokit.rest.git.createRef({
+            owner: this.owner,
+            repo: this.repo,
+            ref: `refs/tags/${tag}`,
+            sha: object.sha,
+          }),
+        );
+      } catch (error) {
+        if (error instanceof GitHubApiError && error.status === 422) {
+          this.logger.info(`${tag} was created by another run meanwhile; trying the next counter.`);
+          continue;
+        }
+        throw error;
+      }
+      this.logger.info(`Created ${tag} on ${commit} (${request.model} v${version}).`);
+      return { tag, n, previous, url: null };
+    }
+    throw new DataError(
+      `could not create a ${request.stage} tag for ${request.model} after ${MAX_ATTEMPTS} attempts: other runs keep promoting; re-run this job.`,
+    );
+  }
+
+  async annotateVersion(model: string, version: string, text: string): Promise<void> {
+    const found = await this.release(model, version);
+    if (found === null) return;
+    const tag = formatVersionTag(model, version);
+    const { data } = await withGitHubErrors(() =>
+      this.octokit.rest.repos.getReleaseByTag({ owner: this.owner, repo: this.repo, tag }),
+    );
+    const body = `${(data.body ?? '').trimEnd()}\n\n${text}\n`;
+    await withGitHubErrors(() =>
+      this.octokit.rest.repos.updateRelease({
+        owner: this.owner,
+        repo: this.repo,
+        release_id: data.id,
+        body,
+      }),
+    );
+  }
+
+  /** Every release, drafts included (the token can see drafts with push access). */
+  private async releases(): Promise<ReleaseData[]> {
+    return (await withGitHubErrors(() =>
+      this.octokit.paginate(this.octokit.rest.repos.listReleases, {
+        owner: this.owner,
+        repo: this.repo,
+        per_page: 100,
+      }),
+    )) as ReleaseData[];
+  }
+
+  private async modelReleases(model: string): Promise<ReleaseData[]> {
+    return (await this.releases()).filter((r) => parseVersionTag(r.tag_name)?.model === model);
+  }
+
+  private publishedVersions(model: string, releases: readonly ReleaseData[]): string[] {
+    return releases
+      .filter((r) => !r.draft)
+      .map((r) => parseVersionTag(r.tag_name))
+      .filter((p) => p !== null && p.model === model)
+      .map((p) => p?.version as string);
+  }
+
+  /** The next number after `taken`, or an error when the user asked for that exact version. */
+  private bump(request: PublishRequest, taken: string, releases: readonly ReleaseData[]): string {
+    if (!['auto', 'major', 'minor', 'patch'].includes(request.version)) {
+      throw new DataError(
+        `${formatVersionTag(request.model, taken)} is already taken in ${this.fullName} by another commit; choose another version or use "auto".`,
+      );
+    }
+    // The number taken counts as registered even before its release is published.
+    return nextVersion(request.version, [
+      ...this.publishedVersions(request.model, releases),
+      taken,
+    ]);
+  }
+
+  /** A draft for `version`, or null when GitHub says the tag name is taken (422). */
+  private async createDraft(request: PublishRequest, version: string): Promise<ReleaseData | null> {
+    const tag = formatVersionTag(request.model, version);
+    try {
+      const { data } = await withGitHubErrors(() =>
+        this.octokit.rest.repos.createRelease({
+          owner: this.owner,
+          repo: this.repo,
+          tag_name: tag,
+          ...(request.commit !== null && { target_commitish: request.commit }),
+          name: `${request.model} v${version}`,
+          body: request.notes(version),
+          draft: true,
+        }),
+      );
+      return data as ReleaseData;
+    } catch (error) {
+      if (error instanceof GitHubApiError && error.status === 422) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * Creates the annotated version tag on our commit. True when it exists on our commit now (ours,
+   * or an earlier attempt's), false when another commit holds it.
+   */
+  private async reserveVersionTag(tag: string, request: PublishRequest): Promise<boolean> {
+    const existing = await this.tagCommit(tag);
+    if (existing !== null) return existing === request.commit;
+    if (request.commit === null) {
+      throw new DataError(`cannot register ${tag}: this run does not know its commit.`);
+    }
+    const { data: object } = await withGitHubErrors(() =>
+      this.octokit.rest.git.createTag({
+        owner: this.owner,
+        repo: this.repo,
+        tag,
+        // GTO's message, so `gto show` lists the version.
+        message: `Registering artifact ${request.model} version v${parseVersionTag(tag)?.version ?? ''}`,
+        object: request.commit as string,
+        type: 'commit',
+      }),
+    );
+    try {
+      await withGitHubErrors(() =>
+        this.octokit.rest.git.createRef({
+          owner: this.owner,
+          repo: this.repo,
+          ref: `refs/tags/${tag}`,
+          sha: object.sha,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!(error instanceof GitHubApiError && error.status === 422)) throw error;
+      return (await this.tagCommit(tag)) === request.commit;
+    }
+  }
+
+  /** The commit a tag ends at, or null when there is no such tag. */
+  private async tagCommit(tag: string): Promise<string | null> {
+    try {
+      const { data } = await withGitHubErrors(() =>
+        this.octokit.rest.git.getRef({ owner: this.owner, repo: this.repo, ref: `tags/${tag}` }),
+      );
+      return (await this.peel(data)).commit;
+    } catch (error) {
+      if (error instanceof GitHubApiError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  /** GTO's counter is shared by every stage event of a model. */
+  private async highestCounter(model: string): Promise<number> {
+    const events = [];
+    for (const ref of await this.matchingTags(`${model}#`)) {
+      const parsed = parseStageTag(ref.ref);
+      if (parsed?.model === model && parsed.n !== null) events.push({ ...parsed, n: parsed.n });
+    }
+    let highest = latestStageEvent(events)?.n ?? 0;
+    for (const event of events) highest = Math.max(highest, event.n);
+    return highest;
+  }
+
+  /**
+   * Uploads what the draft lacks and checks each asset's digest as GitHub computed it. An asset
+   * of the same name with other bytes (a failed earlier attempt) is replaced.
+   */
+  private async uploadAll(draft: ReleaseData, files: readonly PublishFile[]): Promise<void> {
+    const { data: present } = await withGitHubErrors(() =>
+      this.octokit.rest.repos.listReleaseAssets({
+        owner: this.owner,
+        repo: this.repo,
+        release_id: draft.id,
+        per_page: 100,
+      }),
+    );
+    for (const file of files) {
+      const existing = present.find((a) => a.name === file.name);
+      if (existing !== undefined) {
+        if (existing.digest === file.digest) continue;
+        await withGitHubErrors(() =>
+          this.octokit.rest.repos.deleteReleaseAsset({
+            owner: this.owner,
+            repo: this.repo,
+            asset_id: existing.id,
+          }),
+        );
+      }
+      const data = await readFile(file.path);
+      let uploaded: AssetData;
+      try {
+        const { data: asset } = await withGitHubErrors(() =>
+          this.octokit.request({
+            method: 'POST',
+            url: draft.upload_url,
+            name: file.name,
+            data,
+            headers: { 'content-type': file.contentType, 'content-length': data.length },
+          }),
+        );
+        uploaded = asset as AssetData;
+      } catch (error) {
+        // A run racing us on the same draft uploaded it first: fine if it is the same bytes.
+        if (!(error instanceof GitHubApiError && error.status === 422)) throw error;
+        const { data: now } = await withGitHubErrors(() =>
+          this.octokit.rest.repos.listReleaseAssets({
+            owner: this.owner,
+            repo: this.repo,
+            release_id: draft.id,
+            per_page: 100,
+          }),
+        );
+        const theirs = now.find((a) => a.name === file.name);
+        if (theirs === undefined) throw error;
+        uploaded = theirs;
+      }
+      if (uploaded.digest != null && uploaded.digest !== file.digest) {
+        throw new DataError(
+          `${file.name}: GitHub reports digest ${uploaded.digest} for the uploaded asset, but the file's digest is ${file.digest}; the release stays a draft.`,
+        );
+      }
+      this.logger.info(`Uploaded ${file.name} (${file.bytes} bytes, ${file.digest}).`);
+    }
+    // What the release will hold, as GitHub reports it, before anyone can install it.
+    const { data: final } = await withGitHubErrors(() =>
+      this.octokit.rest.repos.listReleaseAssets({
+        owner: this.owner,
+        repo: this.repo,
+        release_id: draft.id,
+        per_page: 100,
+      }),
+    );
+    for (const file of files) {
+      const asset = final.find((a) => a.name === file.name);
+      if (asset === undefined || (asset.digest != null && asset.digest !== file.digest)) {
+        throw new DataError(
+          `${file.name} is ${asset === undefined ? 'missing from' : `${asset.digest ?? ''} in`} the draft release, expected ${file.digest}; the release stays a draft.`,
+        );
+      }
+    }
+  }
+
+  private async deleteRelease(id: number): Promise<void> {
+    try {
+      await withGitHubErrors(() =>
+        this.octokit.rest.repos.deleteRelease({
+          owner: this.owner,
+          repo: this.repo,
+          release_id: id,
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof GitHubApiError && error.status === 404)) throw error;
+    }
+  }
+
+  private toVersion(model: string, release: ReleaseData): ModelVersion {
+    const version = parseVersionTag(release.tag_name)?.version ?? '';
+    return {
+      model,
+      version,
+      tag: release.tag_name,
+      releaseUrl: release.html_url,
+      assets: release.assets.map((a) => ({ name: a.name, size: a.size, digest: a.digest ?? null })),
+    };
+  }
+
+  private result(model: string, release: ReleaseData, created: boolean): PublishResult {
+    const version = this.toVersion(model, release);
+    return {
+      version: version.version,
+      tag: version.tag,
+      releaseUrl: version.releaseUrl,
+      created,
+      assets: version.assets,
+    };
+  }
+}

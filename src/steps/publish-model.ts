@@ -1,0 +1,286 @@
+/**
+ * `publish-model`: the bytes that were evaluated become an immutable version of the model, with
+ * their provenance, and a promotion pull request proposes them for production.
+ *
+ * The step checks what it is given before anything is written: the model's digest must equal the
+ * manifest's (what training recorded) and, when an evaluation report is given, the report's
+ * candidate digest (what reviewers saw). The registry backend makes the write atomic and
+ * idempotent (see `RegistryWriter.publish`).
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileDigest } from '../adapters/fs/file-digest.js';
+import { writeFileAtomic } from '../adapters/fs/write-file-atomic.js';
+import type { MlopsConfig } from '../core/config/mlops-config.js';
+import { DataError } from '../core/errors.js';
+import type { EvaluationReport } from '../core/evaluate/report.js';
+import type { Logger } from '../core/logger.js';
+import { manifestSchema, type Manifest } from '../core/manifest/manifest.js';
+import { renderModelCard } from '../core/registry/model-card.js';
+import {
+  DEFAULT_STAGE,
+  MANIFEST_FILE,
+  MODEL_FILE,
+  type StageAssignment,
+} from '../core/registry/registry-port.js';
+import { renderReleaseNotes } from '../core/registry/release-notes.js';
+import type {
+  PublishFile,
+  RegistryWriter,
+  VersionRequest,
+} from '../core/registry/registry-writer.js';
+
+export const METRICS_FILE = 'metrics.json';
+export const PROFILE_FILE = 'profile.json';
+export const MODEL_CARD_FILE = 'model-card.md';
+
+/** Opens or updates the promotion pull request (GitHub only). */
+export interface PromotionRequests {
+  open(request: {
+    readonly model: string;
+    readonly version: string;
+    readonly stage: string;
+    readonly releaseUrl: string;
+    readonly current: StageAssignment | null;
+    readonly report: EvaluationReport | null;
+  }): Promise<{ readonly url: string; readonly number: number; readonly action: string }>;
+}
+
+export interface PublishModelOptions {
+  readonly config: MlopsConfig;
+  readonly modelPath: string;
+  readonly manifestPath: string;
+  /** The evaluation report of these bytes (evaluate's `report` output), when there is one. */
+  readonly reportPath: string | null;
+  /** The training data's profile, built by the caller; null when there is no training data. */
+  readonly profilePath: string | null;
+  readonly version: VersionRequest;
+  readonly commit: string | null;
+  readonly pullRequest: number | null;
+  readonly runUrl: string | null;
+  readonly registry: RegistryWriter;
+  readonly promotion: PromotionRequests | null;
+  /** Where the files of the release are written before upload. */
+  readonly workDir: string;
+  readonly logger: Logger;
+}
+
+export interface PublishModelResult {
+  readonly version: string;
+  readonly tag: string;
+  readonly releaseUrl: string;
+  readonly digest: string;
+  readonly created: boolean;
+  readonly promotionPr: string | null;
+}
+
+export async function publishModel(options: PublishModelOptions): Promise<PublishModelResult> {
+  const { config, logger } = options;
+  const model = config.model.name;
+  const manifest = await readManifest(options.manifestPath);
+  if (manifest.model.name !== model) {
+    throw new DataError(
+      `the manifest describes model ${JSON.stringify(manifest.model.name)}, but mlops.yml names ${JSON.stringify(model)}.`,
+      { location: { file: options.manifestPath, field: 'model.name' } },
+    );
+  }
+  const { digest, bytes } = await fileDigest(options.modelPath).catch((error: unknown) => {
+    throw new DataError(`cannot read the model: ${(error as Error).message}`, {
+      location: { file: options.modelPath },
+      cause: error,
+    });
+  });
+  if (digest !== manifest.model.file.digest) {
+    throw new DataError(
+      `the model's digest is ${digest}, but its manifest records ${manifest.model.file.digest}: this is not the model that training described.`,
+      { location: { file: options.modelPath } },
+    );
+  }
+  const report = options.reportPath === null ? null : await readReport(options.reportPath);
+  if (report !== null && report.candidate.digest !== digest) {
+    throw new DataError(
+      `the evaluation report is for the model ${report.candidate.digest}, not for this one (${digest}): publish the bytes that were evaluated.`,
+      { location: { file: options.reportPath ?? '', field: 'candidate.digest' } },
+    );
+  }
+  if (options.profilePath === null) {
+    logger.warning(
+      'No training data profile: drift checks against this version will need a reference given explicitly (set data.train in mlops.yml).',
+    );
+  }
+  const current = await options.registry.findStage(model, DEFAULT_STAGE);
+  await mkdir(options.workDir, { recursive: true });
+
+  const prepare = async (version: string): Promise<PublishFile[]> => {
+    const dir = path.join(options.workDir, `v${version}`);
+    await mkdir(dir, { recursive: true });
+    const files: PublishFile[] = [];
+    const add = async (name: string, file: string, contentType: string) => {
+      const info = await fileDigest(file);
+      files.push({ name, path: file, contentType, ...info });
+    };
+    const metricsPath = path.join(dir, METRICS_FILE);
+    await writeFileAtomic(
+      metricsPath,
+      `${JSON.stringify(report?.candidate.metrics.values ?? manifest.metrics, null, 2)}\n`,
+    );
+    const cardPath = path.join(dir, MODEL_CARD_FILE);
+    await writeFileAtomic(
+      cardPath,
+      renderModelCard({
+        manifest,
+        version,
+        report,
+        card: {
+          description: config.model.description,
+          intendedUse: config.model.card?.['intended-use'],
+          outOfScope: config.model.card?.['out-of-scope'],
+          limitations: config.model.card?.limitations,
+          ethicalConsiderations: config.model.card?.['ethical-considerations'],
+          owners: config.model.card?.owners,
+        },
+      }),
+    );
+    await add(METRICS_FILE, metricsPath, 'application/json');
+    await add(MODEL_CARD_FILE, cardPath, 'text/markdown');
+    if (options.profilePath !== null) {
+      await add(PROFILE_FILE, options.profilePath, 'application/json');
+    }
+    const published: Manifest = {
+      ...manifest,
+      model: { ...manifest.model, version },
+      parent: manifest.parent ?? current?.version ?? null,
+      publication: {
+        commit: options.commit,
+        pullRequest: options.pullRequest ?? manifest.source.pullRequest,
+        evaluation:
+          report === null
+            ? null
+            : {
+                baselineVersion: report.baseline?.version ?? null,
+                passed: report.passed,
+                metrics: { ...report.candidate.metrics.values },
+              },
+        assets: files.map((f) => ({ path: f.name, digest: f.digest, bytes: f.bytes })),
+      },
+    };
+    const manifestOut = path.join(dir, MANIFEST_FILE);
+    await writeFileAtomic(manifestOut, `${JSON.stringify(published, null, 2)}\n`);
+    return [
+      {
+        name: MODEL_FILE,
+        path: options.modelPath,
+        digest,
+        bytes,
+        contentType: 'application/octet-stream',
+      },
+      {
+        name: MANIFEST_FILE,
+        ...(await fileDigest(manifestOut)),
+        path: manifestOut,
+        contentType: 'application/json',
+      },
+      ...files,
+    ];
+  };
+
+  const result = await options.registry.publish({
+    model,
+    version: options.version,
+    commit: options.commit,
+    modelDigest: digest,
+    prepare,
+    notes: (version) =>
+      renderReleaseNotes({
+        model,
+        version,
+        commit: options.commit,
+        pullRequest: options.pullRequest ?? manifest.source.pullRequest,
+        runUrl: options.runUrl,
+        digest,
+        manifest,
+        report,
+        current,
+      }),
+  });
+  logger.info(
+    result.created
+      ? `Published ${result.tag}: ${result.releaseUrl}`
+      : `${result.tag} already holds this model: ${result.releaseUrl}`,
+  );
+
+  let promotionPr: string | null = null;
+  if (options.promotion !== null) {
+    if (current?.version === result.version) {
+      logger.info(
+        `${model} v${result.version} is already in ${DEFAULT_STAGE}: no promotion pull request.`,
+      );
+    } else {
+      const pr = await options.promotion.open({
+        model,
+        version: result.version,
+        stage: DEFAULT_STAGE,
+        releaseUrl: result.releaseUrl,
+        current,
+        report,
+      });
+      promotionPr = pr.url;
+      logger.info(`Promotion pull request ${pr.action}: ${pr.url}`);
+    }
+  }
+  return { ...result, digest, promotionPr };
+}
+
+async function readManifest(file: string): Promise<Manifest> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new DataError(
+      `cannot read the manifest (train writes manifest.json beside the model): ${(error as Error).message}`,
+      { location: { file }, cause: error },
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new DataError(`not JSON: ${(error as Error).message}`, {
+      location: { file },
+      cause: error,
+    });
+  }
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new DataError(`not a valid manifest: ${issue?.message ?? 'invalid'}`, {
+      location: { file, field: issue?.path.join('.') ?? '' },
+      cause: parsed.error,
+    });
+  }
+  return parsed.data;
+}
+
+async function readReport(file: string): Promise<EvaluationReport> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new DataError(`cannot read the evaluation report: ${(error as Error).message}`, {
+      location: { file },
+      cause: error,
+    });
+  }
+  const report = json as Partial<EvaluationReport> | null;
+  if (
+    report === null ||
+    typeof report !== 'object' ||
+    report.reportVersion !== 1 ||
+    typeof report.candidate?.digest !== 'string'
+  ) {
+    throw new DataError('not an evaluation report (expected the JSON that evaluate writes)', {
+      location: { file },
+    });
+  }
+  return report as EvaluationReport;
+}
