@@ -14,8 +14,17 @@ Usage:
   mlops train [--config mlops.yml] [--command <cmd> | --builtin <kind>] [--gpus required|optional|none]
               [--seed <n>] [--timeout-minutes <n>]
   mlops evaluate [--config mlops.yml] [--model <file>] [--baseline production|none|v1.2.0|<file>]
-                 [--markdown <file>]
+                 [--markdown <file>] [--comment-out <file>]
+  mlops publish [--config mlops.yml] [--model <file>] [--report <file>] [--version auto|1.2.0]
+                [--registry .mlops/registry]
+  mlops promote --version <v> [--stage production] [--config mlops.yml] [--registry .mlops/registry]
+  mlops init [--dir .] [--name <model>] [--data <train file>] [--eval <eval file>]
+             [--target <column>] [--task <task>] [--force]
   mlops schema infer <data...> [--out schema.yml] [--target <column>] [--max-categories 20]
+  mlops profile [--config mlops.yml] --data <path|glob>... --output profile.json
+  mlops profile merge <a.json> <b.json>... --output all.json
+  mlops drift [--config mlops.yml] [--current <path>...] [--reference production|<profile>|<data>]
+              [--report out.json] [--issue-out issue.md] [--fail-on severe|moderate|never]
   mlops registry list [--registry .mlops/registry] [--json]
   mlops registry show <model> [--registry .mlops/registry] [--json]
   mlops --help | --version
@@ -28,12 +37,17 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   validate: async (args) => (await import('./commands/validate.js')).runValidate(args),
   train: async (args) => (await import('./commands/train.js')).runTrain(args),
   evaluate: async (args) => (await import('./commands/evaluate.js')).runEvaluate(args),
+  publish: async (args) => (await import('./commands/publish.js')).runPublish(args),
+  promote: async (args) => (await import('./commands/promote.js')).runPromote(args),
+  init: async (args) => (await import('./commands/init.js')).runInit(args),
   schema: async (args) => {
     const [sub, ...rest] = args;
     if (sub === 'infer') return (await import('./commands/schema-infer.js')).runSchemaInfer(rest);
     throw new CliUsageError(`unknown command "schema ${sub ?? ''}"; expected "schema infer"`);
   },
   registry: async (args) => (await import('./commands/registry.js')).runRegistry(args),
+  profile: async (args) => (await import('./commands/profile.js')).runProfile(args),
+  drift: async (args) => (await import('./commands/drift.js')).runDrift(args),
 };
 
 export async function main(argv: string[]): Promise<number> {

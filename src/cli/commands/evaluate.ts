@@ -5,6 +5,7 @@ import {
 } from '../../adapters/registry/local-registry.js';
 import { createBaselineSource } from '../../adapters/registry/baseline-source.js';
 import { writeFileAtomic } from '../../adapters/fs/write-file-atomic.js';
+import { renderEvaluationComment } from '../../core/evaluate/render-comment.js';
 import { renderEvaluationSummary } from '../../core/evaluate/render-summary.js';
 import { createConsoleLogger } from '../../core/logger.js';
 import { runContextFromEnv } from '../../core/provenance/run-context.js';
@@ -14,13 +15,14 @@ import { parseOptions } from '../parse-options.js';
 const help = `mlops evaluate: compare the candidate with a baseline, as the evaluate action does
 
 Options:
-  --config <file>     mlops.yml (default: ./mlops.yml)
-  --model <file>      candidate ONNX model (default: the config's model.path)
-  --data <path>       evaluation data (default: the config's data.eval); repeatable
-  --baseline <what>   production (default, from the local registry), none, v1.2.0 or a path
-  --registry <dir>    local registry folder (default: ${DEFAULT_LOCAL_REGISTRY_ROOT})
-  --report <file>     JSON report (default: .mlops/evaluate-report.json)
-  --markdown <file>   also write the comparison as markdown (what the PR comment shows)`;
+  --config <file>       mlops.yml (default: ./mlops.yml)
+  --model <file>        candidate ONNX model (default: the config's model.path)
+  --data <path>         evaluation data (default: the config's data.eval); repeatable
+  --baseline <what>     production (default, from the local registry), none, v1.2.0 or a path
+  --registry <dir>      local registry folder (default: ${DEFAULT_LOCAL_REGISTRY_ROOT})
+  --report <file>       JSON report (default: .mlops/evaluate-report.json)
+  --markdown <file>     also write the comparison as markdown (what the job summary shows)
+  --comment-out <file>  also write the pull request comment the evaluate action posts`;
 
 export async function runEvaluate(args: string[]): Promise<number> {
   const { values } = parseOptions(args, {
@@ -31,6 +33,7 @@ export async function runEvaluate(args: string[]): Promise<number> {
     registry: { type: 'string' },
     report: { type: 'string' },
     markdown: { type: 'string' },
+    'comment-out': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
@@ -58,6 +61,14 @@ export async function runEvaluate(args: string[]): Promise<number> {
   const markdown = renderEvaluationSummary(report);
   if (values.markdown !== undefined)
     await writeFileAtomic(path.resolve(cwd, values.markdown), markdown);
+  if (values['comment-out'] !== undefined) {
+    // The same marker as the action's sticky comment, so the text is byte for byte what it posts.
+    const marker = `<!-- mlops-actions:evaluate:${report.model} -->`;
+    await writeFileAtomic(
+      path.resolve(cwd, values['comment-out']),
+      renderEvaluationComment(report, { marker }),
+    );
+  }
   const shown = Object.entries(report.candidate.metrics.values)
     .slice(0, 6)
     .map(([name, value]) => `${name}=${value.toFixed(4)}`)

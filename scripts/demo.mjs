@@ -1,0 +1,198 @@
+// `npm run demo`: the whole lifecycle, locally, on the bundled breast-cancer example, with the
+// embedded default (a local registry folder; no GitHub, no Python). Every step is the real
+// command (`node bin/mlops.js ...` in a child process), run in a copy of the example so the
+// repository is never modified:
+//
+//   1. validate            the data against schema.yml
+//   2. train v1            the built-in logistic-regression baseline
+//   3. evaluate v1         no production yet (--baseline none)
+//   4. publish v1.0.0      into the local registry (work/.mlops/registry)
+//   5. promote v1.0.0      to production (no review is checked locally)
+//   6. train v2            a second candidate: the built-in softmax-regression
+//   7. evaluate v2         against production (the local registry's production version)
+//   8. publish v1.1.0
+//   9. drift               on a drifted batch, when this build has `mlops drift` (see below)
+//  10. registry show       what the registry holds now
+//
+// Output (demo-output/, git-ignored; MLOPS_DEMO_OUTPUT=<dir> writes elsewhere):
+//   work/                the copy of examples/breast-cancer the steps run in
+//   work/data/drifted-batch.csv
+//                        the drifted batch: the evaluation records with every `mean radius`
+//                        and `mean texture` multiplied by 1.25, as if a new scanner calibration
+//                        read every mass 25% larger and coarser. The schema still accepts it
+//                        (both columns only have min: 0), so only a drift check can notice.
+//   pr-comment-v1.md, pr-comment-v2.md
+//                        the pull request comment the evaluate action would post
+//   evaluate-v1.json, evaluate-v2.json
+//                        the evaluation reports
+//   registry.txt         `mlops registry show breast-cancer`
+//   summary.txt          one line per step with its duration
+//
+// It needs a build (`npm run demo` builds first) and takes a few seconds.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { appendFile, copyFile, cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const root = path.resolve(import.meta.dirname, '..');
+const bin = path.join(root, 'bin', 'mlops.js');
+const example = path.join(root, 'examples', 'breast-cancer');
+const out = path.resolve(process.env.MLOPS_DEMO_OUTPUT ?? path.join(root, 'demo-output'));
+const work = path.join(out, 'work');
+const model = 'breast-cancer';
+
+/** The drifted batch: which columns are shifted, and by how much. */
+const DRIFT = { columns: ['mean radius', 'mean texture'], factor: 1.25 };
+
+if (!existsSync(path.join(root, 'dist', 'cli.js'))) {
+  console.error('demo: dist/cli.js is missing; run "npm run build" first (npm run demo does)');
+  process.exit(3);
+}
+
+/** Runs `mlops <args>` in the work folder; resolves with its exit code and output. */
+function mlops(args) {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { cwd: work, env: childEnv(), maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 3;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** No CI variables leak in: the steps see a local run, whatever shell starts the demo. */
+function childEnv() {
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('GITHUB_') || name.startsWith('INPUT_') || name === 'RUNNER_TEMP') {
+      delete env[name];
+    }
+  }
+  return env;
+}
+
+const summary = [];
+const started = performance.now();
+
+/**
+ * One step: runs it, prints one line (number, name, duration, the command's last line of
+ * output), and stops the demo with the command's output when its exit code is not accepted.
+ */
+async function step(name, args, { accept = [0], after } = {}) {
+  const number = summary.length + 1;
+  const t0 = performance.now();
+  const result = await mlops(args);
+  if (!accept.includes(result.code)) {
+    process.stdout.write(
+      `\n${number}. ${name}: mlops ${args.join(' ')} exited with ${result.code}\n${result.stdout}${result.stderr}`,
+    );
+    process.exit(1);
+  }
+  if (after !== undefined) await after(result);
+  const seconds = (performance.now() - t0) / 1000;
+  const lines = result.stdout.trim().split('\n').filter(Boolean);
+  const detail = (lines[0] ?? '').length > 110 ? `${lines[0].slice(0, 107)}...` : (lines[0] ?? '');
+  const line = `${String(number).padStart(2)}. ${name.padEnd(18)} ${seconds.toFixed(2).padStart(6)} s  ${detail}`;
+  summary.push(line);
+  process.stdout.write(`${line}\n`);
+  return result;
+}
+
+/** The evaluation records with the documented shift (see DRIFT above). */
+async function writeDriftedBatch(source, target) {
+  const text = await readFile(source, 'utf8');
+  if (text.includes('"')) throw new Error(`${source}: quoted CSV fields are not expected here`);
+  const [header = '', ...rows] = text.trimEnd().split(/\r?\n/);
+  const names = header.split(',');
+  const indexes = DRIFT.columns.map((column) => {
+    const index = names.indexOf(column);
+    if (index < 0) throw new Error(`${source}: no column "${column}"`);
+    return index;
+  });
+  const shifted = rows.map((row) => {
+    const fields = row.split(',');
+    for (const index of indexes) {
+      const value = Number(fields[index]);
+      if (fields[index] !== '' && Number.isFinite(value)) {
+        fields[index] = String(Number((value * DRIFT.factor).toPrecision(12)));
+      }
+    }
+    return fields.join(',');
+  });
+  await writeFile(target, `${[header, ...shifted].join('\n')}\n`);
+  return rows.length;
+}
+
+await rm(out, { recursive: true, force: true });
+await mkdir(out, { recursive: true });
+await cp(example, work, { recursive: true });
+const driftedRows = await writeDriftedBatch(
+  path.join(work, 'data', 'eval.csv'),
+  path.join(work, 'data', 'drifted-batch.csv'),
+);
+process.stdout.write(
+  `mlops-actions demo: ${model} (examples/breast-cancer), local registry ${path.relative(process.cwd(), path.join(work, '.mlops', 'registry')) || '.'}\n\n`,
+);
+
+const report = path.join('.mlops', 'evaluate-report.json');
+const copyReport = (name) => () => copyFile(path.join(work, report), path.join(out, name));
+
+await step('validate', ['validate']);
+await step('train v1', ['train', '--builtin', 'logistic-regression']);
+await step(
+  'evaluate v1',
+  ['evaluate', '--baseline', 'none', '--comment-out', path.join(out, 'pr-comment-v1.md')],
+  { after: copyReport('evaluate-v1.json') },
+);
+await step('publish v1.0.0', ['publish', '--version', '1.0.0']);
+await step('promote v1.0.0', ['promote', '--version', '1.0.0', '--stage', 'production']);
+await step('train v2', ['train', '--builtin', 'softmax-regression']);
+await step(
+  'evaluate v2',
+  ['evaluate', '--baseline', 'production', '--comment-out', path.join(out, 'pr-comment-v2.md')],
+  { after: copyReport('evaluate-v2.json') },
+);
+await step('publish v1.1.0', ['publish', '--version', '1.1.0']);
+
+// drift step ------------------------------------------------------------------------------------
+// `mlops drift` compares data/drifted-batch.csv (written above: the evaluation records with
+// `mean radius` and `mean texture` × 1.25) with the production version's reference profile.
+// It runs only when this build has the command (`mlops --help` lists it); the check is being
+// written. Drift found may exit 1: that is the expected verdict here, not a failure of the demo.
+const usage = (await mlops(['--help'])).stdout;
+if (/^\s*mlops drift\b/m.test(usage)) {
+  const driftHelp = (await mlops(['drift', '--help'])).stdout;
+  const args = ['drift'];
+  if (driftHelp.includes('--current')) {
+    args.push('--current', path.join('data', 'drifted-batch.csv'));
+  } else {
+    await appendFile(
+      path.join(work, 'mlops.yml'),
+      '# Added by the demo: the drifted batch is the fresh data.\ndrift:\n  current: data/drifted-batch.csv\n',
+    );
+  }
+  if (driftHelp.includes('--report')) args.push('--report', path.join(out, 'drift-report.json'));
+  if (driftHelp.includes('--markdown')) args.push('--markdown', path.join(out, 'drift-issue.md'));
+  await step(`drift (${driftedRows} rows)`, args, { accept: [0, 1] });
+} else {
+  const line = `${String(summary.length + 1).padStart(2)}. ${'drift'.padEnd(18)}   skipped  this build has no "mlops drift" yet`;
+  summary.push(line);
+  process.stdout.write(`${line}\n`);
+}
+// end of drift step -----------------------------------------------------------------------------
+
+await step('registry show', ['registry', 'show', model], {
+  after: (result) => writeFile(path.join(out, 'registry.txt'), result.stdout),
+});
+
+const total = (performance.now() - started) / 1000;
+const totalLine = `total ${total.toFixed(2)} s`;
+await writeFile(path.join(out, 'summary.txt'), `${[...summary, totalLine].join('\n')}\n`);
+process.stdout.write(
+  `\n${totalLine}. Output in ${path.relative(process.cwd(), out) || '.'}/: pr-comment-v1.md, pr-comment-v2.md, evaluate-v1.json, evaluate-v2.json, registry.txt, summary.txt\n`,
+);

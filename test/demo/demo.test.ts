@@ -1,0 +1,144 @@
+/**
+ * `npm run demo` (scripts/demo.mjs) end to end, written to a temporary folder
+ * (MLOPS_DEMO_OUTPUT): every step's output file, two versions with production on v1.0.0, the
+ * second evaluation compared with production, the drifted batch as documented, and the example
+ * in the repository left untouched. Runs the built command (`npm run build` first, as `npm test`
+ * does; `npm run demo` builds by itself).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, realpath, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const run = promisify(execFile);
+
+let out: string;
+let stdout: string;
+
+function csv(text: string): { header: string[]; rows: string[][] } {
+  const [header = '', ...rows] = text.trimEnd().split('\n');
+  return { header: header.split(','), rows: rows.map((row) => row.split(',')) };
+}
+
+beforeAll(async () => {
+  out = path.join(await realpath(await mkdtemp(path.join(os.tmpdir(), 'mlops-demo-'))), 'out');
+  ({ stdout } = await run(process.execPath, [path.join(root, 'scripts/demo.mjs')], {
+    cwd: root,
+    env: { ...process.env, MLOPS_DEMO_OUTPUT: out },
+  }));
+}, 120_000);
+
+afterAll(async () => {
+  await rm(path.dirname(out), { recursive: true, force: true });
+});
+
+describe('npm run demo', () => {
+  it('prints one line per step with its duration, and the total', () => {
+    for (const step of [
+      'validate',
+      'train v1',
+      'evaluate v1',
+      'publish v1.0.0',
+      'promote v1.0.0',
+      'train v2',
+      'evaluate v2',
+      'publish v1.1.0',
+      'registry show',
+    ]) {
+      expect(stdout).toMatch(new RegExp(`^\\s*\\d+\\. ${step}\\s+\\d+\\.\\d\\d s `, 'm'));
+    }
+    expect(stdout).toMatch(/^\s*9\. drift/m);
+    expect(stdout).toMatch(/^total \d+\.\d\d s/m);
+  });
+
+  it('writes each step’s output files', async () => {
+    for (const file of [
+      'pr-comment-v1.md',
+      'pr-comment-v2.md',
+      'evaluate-v1.json',
+      'evaluate-v2.json',
+      'registry.txt',
+      'summary.txt',
+      'work/data/drifted-batch.csv',
+      'work/.mlops/registry/breast-cancer/v1.0.0/model.onnx',
+      'work/.mlops/registry/breast-cancer/v1.1.0/model.onnx',
+    ]) {
+      expect(existsSync(path.join(out, file)), file).toBe(true);
+    }
+    const summary = await readFile(path.join(out, 'summary.txt'), 'utf8');
+    expect(summary.trimEnd().split('\n')).toHaveLength(11); // 10 steps and the total
+  });
+
+  it('registry.txt shows v1.0.0 and v1.1.0, production on v1.0.0', async () => {
+    const registry = await readFile(path.join(out, 'registry.txt'), 'utf8');
+    expect(registry).toContain('breast-cancer in .mlops/registry: 2 versions, 1 stage event');
+    expect(registry).toMatch(/^v1\.1\.0 +\S+ +sha256:\w+\s*$/m);
+    expect(registry).toMatch(/^v1\.0\.0 +\S+ +sha256:\w+ +production$/m);
+    expect(registry).toMatch(/^\* +#1 +production +v1\.0\.0/m);
+  });
+
+  it('evaluates v1 alone and v2 against production v1.0.0; the comments are the PR comments', async () => {
+    const v1 = JSON.parse(await readFile(path.join(out, 'evaluate-v1.json'), 'utf8')) as {
+      baseline: unknown;
+      candidate: { digest: string };
+    };
+    const v2 = JSON.parse(await readFile(path.join(out, 'evaluate-v2.json'), 'utf8')) as {
+      baseline: { version: string; digest: string } | null;
+      candidate: { digest: string };
+    };
+    expect(v1.baseline).toBeNull();
+    // The report names the baseline as evaluate resolved it (`v1.0.0` today); either spelling.
+    expect(v2.baseline?.version.replace(/^v/, '')).toBe('1.0.0');
+    expect(v2.baseline?.digest).toBe(v1.candidate.digest);
+    expect(v2.candidate.digest).not.toBe(v1.candidate.digest);
+
+    const c1 = await readFile(path.join(out, 'pr-comment-v1.md'), 'utf8');
+    const c2 = await readFile(path.join(out, 'pr-comment-v2.md'), 'utf8');
+    for (const comment of [c1, c2]) {
+      expect(comment.startsWith('<!-- mlops-actions:evaluate:breast-cancer -->')).toBe(true);
+    }
+    expect(c1).toContain(v1.candidate.digest);
+    expect(c2).toContain('production v1.0.0');
+    expect(c2).toContain(v2.candidate.digest);
+
+    const manifest = JSON.parse(
+      await readFile(
+        path.join(out, 'work/.mlops/registry/breast-cancer/v1.1.0/manifest.json'),
+        'utf8',
+      ),
+    ) as { model: { version: string }; publication: { evaluation: { baselineVersion: string } } };
+    expect(manifest.model.version).toBe('1.1.0');
+    expect(manifest.publication.evaluation.baselineVersion.replace(/^v/, '')).toBe('1.0.0');
+  });
+
+  it('the drifted batch is the evaluation records with mean radius and mean texture x 1.25', async () => {
+    const original = csv(
+      await readFile(path.join(root, 'examples/breast-cancer/data/eval.csv'), 'utf8'),
+    );
+    const drifted = csv(await readFile(path.join(out, 'work/data/drifted-batch.csv'), 'utf8'));
+    expect(drifted.header).toEqual(original.header);
+    expect(drifted.rows).toHaveLength(original.rows.length);
+    const shifted = new Set(['mean radius', 'mean texture']);
+    original.rows.forEach((row, r) => {
+      row.forEach((value, c) => {
+        const got = drifted.rows[r]?.[c];
+        if (shifted.has(original.header[c] ?? '')) {
+          expect(Number(got)).toBeCloseTo(Number(value) * 1.25, 9);
+        } else {
+          expect(got).toBe(value);
+        }
+      });
+    });
+  });
+
+  it('leaves the example in the repository untouched', () => {
+    expect(existsSync(path.join(root, 'examples/breast-cancer/.mlops'))).toBe(false);
+    expect(existsSync(path.join(root, 'examples/breast-cancer/data/drifted-batch.csv'))).toBe(
+      false,
+    );
+  });
+});
