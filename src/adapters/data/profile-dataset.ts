@@ -43,7 +43,9 @@ export async function profileDataset(options: {
   });
   let skipped = 0;
   for (const file of await expandDataPaths([...options.patterns], options.cwd)) {
-    builder.addFile(file.displayName, (await fileDigest(file.path).catch(() => null))?.digest);
+    // Profiles record a file's digest as bare hex (the profile format's `sha256` field).
+    const digest = (await fileDigest(file.path).catch(() => null))?.digest;
+    builder.addFile(file.displayName, digest?.replace(/^sha256:/, ''));
     for await (const event of readDataset(file.path, {
       displayName: file.displayName,
       ...(options.nullValues !== undefined && { nullValues: options.nullValues }),

@@ -3,6 +3,7 @@
  * relative to the file's own folder, so a repository can hold several models side by side.
  */
 import { z } from 'zod';
+import type { StatTestName } from '../drift/stat-test.js';
 import { parseLocatedYaml, parseWithSchema } from './located-yaml.js';
 
 const pathList = z
@@ -17,6 +18,19 @@ export const builtinBaselines = [
   'linear-regression',
 ] as const;
 export type BuiltinBaseline = (typeof builtinBaselines)[number];
+
+/** The registered drift tests (src/core/drift/registry.ts), listed here to keep them out of every bundle. */
+export const driftTestNames = [
+  'ks',
+  'chisquare',
+  'z',
+  'wasserstein',
+  'jensenshannon',
+  'psi',
+  'kl_div',
+  'hellinger',
+  'linf',
+] as const satisfies readonly StatTestName[];
 
 export const modelNamePattern = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 
@@ -190,6 +204,70 @@ export const mlopsConfigSchema = z
       })
       .optional()
       .describe('How candidate and baseline are compared'),
+    drift: z
+      .strictObject({
+        current: pathList.describe(
+          'Fresh data to check for drift: CSV, JSONL or Parquet files or globs',
+        ),
+        reference: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            "What the fresh data is compared with: production (the production version's profile.json, the default), a profile.json, or data paths",
+          ),
+        thresholds: z
+          .strictObject({
+            moderate: z
+              .number()
+              .gt(0)
+              .max(1)
+              .default(0.25)
+              .describe('Share of drifted columns from which drift is moderate (retrain)'),
+            severe: z
+              .number()
+              .gt(0)
+              .max(1)
+              .default(0.5)
+              .describe(
+                "Share of drifted columns from which drift is severe (investigate); Evidently's data-set drift share",
+              ),
+          })
+          .refine((t) => t.moderate <= t.severe, {
+            message: 'thresholds.moderate must not exceed thresholds.severe',
+          })
+          .prefault({})
+          .describe('Severity by the share of drifted columns; prediction drift alone is moderate'),
+        columns: z
+          .record(
+            z.string().min(1),
+            z
+              .strictObject({
+                test: z
+                  .enum(driftTestNames)
+                  .optional()
+                  .describe('Drift test to use instead of the default Evidently would choose'),
+                threshold: z
+                  .number()
+                  .min(0)
+                  .optional()
+                  .describe("The test's threshold (a p-value or a distance)"),
+              })
+              .describe('Per-column test settings'),
+          )
+          .default({})
+          .describe(
+            'Per-column settings, by column name (or <column>:length, <column>:tokens, <column>:hour)',
+          ),
+        'max-charts': z
+          .int()
+          .min(0)
+          .max(20)
+          .default(5)
+          .describe('Charts of the most drifted columns in the drift issue'),
+      })
+      .optional()
+      .describe('How fresh data is checked for drift against the reference (check-drift)'),
   })
   .describe('mlops-actions configuration (mlops.yml)');
 

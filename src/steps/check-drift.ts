@@ -1,0 +1,430 @@
+/**
+ * The check-drift step (journey 4, Monitor): profiles the fresh data, compares it with the
+ * reference (the production version's `profile.json`, a profile file, or reference data) column by
+ * column, optionally compares the model's predictions on both sides, grades the drift, writes the
+ * JSON report, and then acts: moderate or severe drift opens or updates the model's one drift
+ * issue (moderate also dispatches the retrain workflow); no drift closes that issue.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { loadFeatureMatrix } from '../adapters/data/load-feature-matrix.js';
+import { expandDataPaths } from '../adapters/data/open-dataset.js';
+import { profileDataset } from '../adapters/data/profile-dataset.js';
+import { toDisplayPath } from '../adapters/fs/display-path.js';
+import type { LoadedConfig } from '../adapters/fs/load-config.js';
+import { loadDatasetSchema } from '../adapters/fs/load-dataset-schema.js';
+import { writeFileAtomic } from '../adapters/fs/write-file-atomic.js';
+import { loadOnnxModel } from '../adapters/onnx/onnx-model.js';
+import { scoreModel } from '../adapters/onnx/score-model.js';
+import {
+  categoricalDistributionFrom,
+  numericDistributionFrom,
+  type Distribution,
+} from '../core/drift/index.js';
+import {
+  compareProfiles,
+  type DriftComparison,
+  type PredictionDistributions,
+} from '../core/drift-report/compare-profiles.js';
+import {
+  renderDriftComment,
+  renderDriftIssueBody,
+  renderDriftResolvedComment,
+  driftIssueTitle,
+} from '../core/drift-report/render-drift-issue.js';
+import {
+  DEFAULT_DRIFT_THRESHOLDS,
+  type DriftReport,
+  type DriftSeverity,
+} from '../core/drift-report/report.js';
+import { ConfigError, DataError, isUserError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { DataProfile } from '../core/profile/profile.js';
+import { parseProfile } from '../core/profile/profile-schema.js';
+import type { DownloadedModel, StageAssignment } from '../core/registry/registry-port.js';
+import type { DatasetSchema } from '../core/schema/dataset-schema.js';
+
+/** Where the production version's profile and model come from. */
+export interface DriftRegistry {
+  findStage(model: string, stage?: string): Promise<StageAssignment | null>;
+  downloadModel(model: string, version: string, destDir: string): Promise<DownloadedModel>;
+  /** One verified asset of a version, written into `destDir`; its path. */
+  downloadAsset(model: string, version: string, name: string, destDir: string): Promise<string>;
+}
+
+export interface DriftIssueTracker {
+  /** Opens the model's drift issue, or updates the open one (body, labels) and comments on it. */
+  open(input: {
+    readonly model: string;
+    readonly title: string;
+    readonly body: string;
+    /** The comment on an existing issue, given the severity its body showed. */
+    readonly comment: (previous: DriftSeverity | null) => string;
+    readonly labels: readonly string[];
+    readonly removeLabels: readonly string[];
+  }): Promise<{ number: number; url: string; created: boolean }>;
+  /** Comments on and closes the open drift issue; null when there is none. */
+  resolve(input: {
+    readonly model: string;
+    readonly comment: string;
+  }): Promise<{ number: number; url: string } | null>;
+}
+
+export interface RetrainDispatcher {
+  dispatch(workflow: string, inputs: Record<string, string>): Promise<void>;
+}
+
+export const PROFILE_ASSET = 'profile.json';
+export const SEVERITY_LABELS: Record<Exclude<DriftSeverity, 'none'>, string> = {
+  moderate: 'retrain',
+  severe: 'needs-investigation',
+};
+
+export interface CheckDriftOptions {
+  readonly cwd: string;
+  readonly loaded: LoadedConfig;
+  /** Paths or globs relative to `cwd`; default the config's drift.current. */
+  readonly current?: readonly string[] | undefined;
+  /** `production`, a profile file, or data paths (relative to `cwd`); default drift.reference. */
+  readonly reference?: readonly string[] | undefined;
+  /** `production` (default), `none`, or a model file. */
+  readonly model?: string | undefined;
+  readonly reportPath: string;
+  readonly registry: DriftRegistry | null;
+  readonly issues: DriftIssueTracker | null;
+  readonly dispatcher: RetrainDispatcher | null;
+  readonly retrainWorkflow?: string | undefined;
+  readonly runUrl: string | null;
+  /** Where the report can be found after the run (an artifact name, the run URL). */
+  readonly reportLocation?: string | null;
+  readonly workDir: string;
+  readonly logger: Logger;
+}
+
+export interface CheckDriftResult {
+  readonly report: DriftReport;
+  readonly comparison: DriftComparison;
+  readonly reportPath: string;
+  readonly issueBody: string;
+  readonly issue: {
+    readonly number: number;
+    readonly url: string;
+    readonly action: 'created' | 'updated' | 'closed';
+  } | null;
+  readonly dispatched: boolean;
+}
+
+/** Reads a `profile.json`; an unreadable one is a DataError naming the file (and field). */
+export async function readProfileFile(file: string, display: string): Promise<DataProfile> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new DataError(`cannot read the reference profile: ${(error as Error).message}`, {
+      location: { file: display },
+      cause: error,
+    });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new DataError(`the reference profile is not JSON: ${(error as Error).message}`, {
+      location: { file: display },
+      cause: error,
+    });
+  }
+  return parseProfile(json, display);
+}
+
+interface ResolvedReference {
+  readonly profile: DataProfile;
+  readonly label: string;
+  /** Reference data files, when the reference is data (prediction drift can score them). */
+  readonly files: readonly { path: string; displayName: string }[] | null;
+  readonly productionVersion: string | null;
+}
+
+const isProfilePath = (entry: string) => /\.json$/i.test(entry);
+
+export async function checkDrift(options: CheckDriftOptions): Promise<CheckDriftResult> {
+  const { cwd, loaded, logger } = options;
+  const { config, dir } = loaded;
+  const drift = config.drift;
+  const model = config.model.name;
+  const thresholds = drift?.thresholds ?? DEFAULT_DRIFT_THRESHOLDS;
+  const schemaPath = path.resolve(dir, config.data.schema);
+  const schema = await loadDatasetSchema(schemaPath, toDisplayPath(cwd, schemaPath), {
+    why: 'check-drift profiles the current data with it',
+  });
+  const nullValues = config.data['null-values'];
+
+  // Current data.
+  const currentPatterns =
+    options.current !== undefined
+      ? options.current.map((p) => path.resolve(cwd, p))
+      : (drift?.current ?? []).map((p) => path.resolve(dir, p));
+  if (currentPatterns.length === 0) {
+    throw new ConfigError('no current data: set drift.current in mlops.yml or the current input', {
+      location: { file: loaded.displayPath, field: 'drift.current' },
+    });
+  }
+  const currentFiles = await expandDataPaths(currentPatterns, cwd);
+  const currentLabel = currentFiles.map((f) => f.displayName).join(', ');
+  const current = await profileDataset({
+    patterns: currentFiles.map((f) => f.path),
+    cwd,
+    schema,
+    nullValues,
+    logger,
+  });
+  if (current.rows === 0) {
+    throw new DataError('the current data has no records; nothing to check for drift', {
+      location: { file: currentLabel },
+    });
+  }
+
+  // Reference.
+  const referenceEntries =
+    options.reference ??
+    (drift?.reference !== undefined
+      ? drift.reference
+          .split(/[\n,]/)
+          .map((p) => path.resolve(dir, p.trim()))
+          .filter((p) => p !== dir)
+      : ['production']);
+  const reference = await resolveReference(referenceEntries, options, schema, nullValues);
+
+  // Prediction drift.
+  const notes: string[] = [];
+  let prediction: PredictionDistributions | null = null;
+  const modelChoice = options.model ?? 'production';
+  if (modelChoice !== 'none') {
+    if (reference.files === null) {
+      notes.push(
+        'Prediction drift was skipped: the reference is a profile, which holds no predictions (give reference data to compare the model’s outputs).',
+      );
+    } else {
+      try {
+        const modelPath = await resolveModel(modelChoice, options, reference.productionVersion);
+        if (modelPath === null) {
+          notes.push('Prediction drift was skipped: no production model is registered.');
+        } else {
+          prediction = await predictionDistributions(
+            modelPath,
+            schema,
+            reference.files,
+            currentFiles,
+            loaded,
+          );
+        }
+      } catch (error) {
+        if (!isUserError(error)) throw error;
+        notes.push(`Prediction drift was skipped: ${error.message}`);
+      }
+    }
+  }
+
+  const comparison = compareProfiles(reference.profile, current, {
+    model,
+    referenceLabel: reference.label,
+    currentLabel,
+    thresholds,
+    columns: drift?.columns ?? {},
+    prediction,
+    notes,
+  });
+  const { report } = comparison;
+  await writeFileAtomic(options.reportPath, `${JSON.stringify(report, null, 2)}\n`);
+  logger.info(
+    `Drift: ${report.severity} — ${report.drifted} drifted columns, share ${report.share.toFixed(2)} (report: ${toDisplayPath(cwd, options.reportPath)}).`,
+  );
+  for (const note of report.notes) logger.info(note);
+
+  const issueBody = renderDriftIssueBody(comparison, {
+    runUrl: options.runUrl,
+    maxCharts: drift?.['max-charts'] ?? 5,
+    reportLocation: options.reportLocation ?? null,
+  });
+  let issue: CheckDriftResult['issue'] = null;
+  let dispatched = false;
+  if (report.severity !== 'none') {
+    if (options.issues !== null) {
+      const label = SEVERITY_LABELS[report.severity];
+      const opened = await options.issues.open({
+        model,
+        title: driftIssueTitle(report),
+        body: issueBody,
+        comment: (previous) => renderDriftComment(report, { runUrl: options.runUrl, previous }),
+        labels: [label],
+        removeLabels: Object.values(SEVERITY_LABELS).filter((l) => l !== label),
+      });
+      issue = {
+        number: opened.number,
+        url: opened.url,
+        action: opened.created ? 'created' : 'updated',
+      };
+    }
+    if (
+      report.severity === 'moderate' &&
+      options.retrainWorkflow !== undefined &&
+      options.dispatcher !== null
+    ) {
+      await options.dispatcher.dispatch(options.retrainWorkflow, {
+        model,
+        reason:
+          `moderate drift: ${report.drifted} columns drifted (share ${report.share.toFixed(2)})${report.prediction_drift === true ? ', predictions drifted' : ''}`.slice(
+            0,
+            1000,
+          ),
+        report: options.reportLocation ?? options.runUrl ?? toDisplayPath(cwd, options.reportPath),
+      });
+      dispatched = true;
+    }
+  } else if (options.issues !== null) {
+    const closed = await options.issues.resolve({
+      model,
+      comment: renderDriftResolvedComment(report, { runUrl: options.runUrl }),
+    });
+    if (closed !== null) issue = { ...closed, action: 'closed' };
+  }
+  return { report, comparison, reportPath: options.reportPath, issueBody, issue, dispatched };
+}
+
+async function resolveReference(
+  entries: readonly string[],
+  options: CheckDriftOptions,
+  schema: DatasetSchema,
+  nullValues: readonly string[] | undefined,
+): Promise<ResolvedReference> {
+  const { cwd, loaded, logger } = options;
+  const model = loaded.config.model.name;
+  if (entries.length === 1 && entries[0] === 'production') {
+    if (options.registry === null) {
+      throw new ConfigError('reference: production needs a registry', {
+        location: { file: 'inputs', field: 'reference' },
+      });
+    }
+    const stage = await options.registry.findStage(model);
+    if (stage === null) {
+      throw new DataError(
+        `${model} has no production version to compare with; promote one, or give a reference profile or reference data`,
+        { location: { file: loaded.displayPath, field: 'drift.reference' } },
+      );
+    }
+    const file = await options.registry.downloadAsset(
+      model,
+      stage.version,
+      PROFILE_ASSET,
+      path.join(options.workDir, 'reference'),
+    );
+    const label = `${model}@v${stage.version} ${PROFILE_ASSET}`;
+    return {
+      profile: await readProfileFile(file, label),
+      label,
+      files: null,
+      productionVersion: stage.version,
+    };
+  }
+  const first = entries[0];
+  if (entries.length === 1 && first !== undefined && isProfilePath(first)) {
+    const absolute = path.resolve(cwd, first);
+    const label = toDisplayPath(cwd, absolute);
+    return {
+      profile: await readProfileFile(absolute, label),
+      label,
+      files: null,
+      productionVersion: null,
+    };
+  }
+  const files = await expandDataPaths(
+    entries.map((e) => path.resolve(cwd, e)),
+    cwd,
+  );
+  const profile = await profileDataset({
+    patterns: files.map((f) => f.path),
+    cwd,
+    schema,
+    nullValues,
+    logger,
+  });
+  const label = files.map((f) => f.displayName).join(', ');
+  if (profile.rows === 0) {
+    throw new DataError('the reference data has no records', { location: { file: label } });
+  }
+  return { profile, label, files, productionVersion: null };
+}
+
+async function resolveModel(
+  choice: string,
+  options: CheckDriftOptions,
+  productionVersion: string | null,
+): Promise<string | null> {
+  if (choice !== 'production') return path.resolve(options.cwd, choice);
+  if (options.registry === null) return null;
+  const model = options.loaded.config.model.name;
+  const version = productionVersion ?? (await options.registry.findStage(model))?.version ?? null;
+  if (version === null) return null;
+  const downloaded = await options.registry.downloadModel(
+    model,
+    version,
+    path.join(options.workDir, 'model'),
+  );
+  return downloaded.path;
+}
+
+async function predictionDistributions(
+  modelPath: string,
+  schema: DatasetSchema,
+  referenceFiles: readonly { path: string; displayName: string }[],
+  currentFiles: readonly { path: string; displayName: string }[],
+  loaded: LoadedConfig,
+): Promise<PredictionDistributions> {
+  const onnx = await loadOnnxModel(modelPath, {
+    displayName: toDisplayPath(process.cwd(), modelPath),
+  });
+  const target = Object.values(schema.columns).find((c) => c.role === 'target');
+  const task =
+    loaded.config.model.task ??
+    (target === undefined || target.type === 'number' ? 'regression' : 'multiclass-classification');
+  const regression = task === 'regression';
+  const configured = loaded.config.evaluate?.classes;
+  const predict = async (
+    files: readonly { path: string; displayName: string }[],
+    classes: readonly string[] | null,
+  ) => {
+    const matrix = await loadFeatureMatrix(files, schema, {
+      targetKind: regression ? 'values' : 'classes',
+      ...(classes !== null ? { classes } : {}),
+    });
+    const names = classes ?? (matrix.target.kind === 'classes' ? matrix.target.classes : null);
+    const features = onnx.metadata['mlops.features']?.split(',').map((f) => f.trim()) ?? [
+      ...matrix.featureNames,
+    ];
+    const F = matrix.featureNames.length;
+    const index = features.map((f) => matrix.featureNames.indexOf(f));
+    const x = new Float32Array(matrix.rows * features.length);
+    for (let r = 0; r < matrix.rows; r++) {
+      for (let f = 0; f < features.length; f++)
+        x[r * features.length + f] = matrix.x[r * F + (index[f] ?? 0)] ?? NaN;
+    }
+    const scores = await scoreModel(onnx, x, matrix.rows, {
+      task,
+      features,
+      classes: names,
+      outputs: loaded.config.evaluate?.outputs,
+      batchSize: loaded.config.evaluate?.['batch-size'] ?? 4096,
+    });
+    let distribution: Distribution;
+    if (regression) distribution = numericDistributionFrom(scores.values ?? new Float64Array(0));
+    else {
+      distribution = categoricalDistributionFrom(
+        Array.from(scores.labels ?? new Int32Array(0), (i) => names?.[i] ?? String(i)),
+      );
+    }
+    return { distribution, classes: names };
+  };
+  const ref = await predict(referenceFiles, configured ?? null);
+  const cur = await predict(currentFiles, ref.classes);
+  return { reference: ref.distribution, current: cur.distribution };
+}
