@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadFeatureMatrix } from '../adapters/data/load-feature-matrix.js';
+import { metadataList } from '../core/onnx/model-metadata.js';
 import { expandDataPaths } from '../adapters/data/open-dataset.js';
 import { profileDataset } from '../adapters/data/profile-dataset.js';
 import { toDisplayPath } from '../adapters/fs/display-path.js';
@@ -200,9 +201,18 @@ export async function checkDrift(options: CheckDriftOptions): Promise<CheckDrift
   let prediction: PredictionDistributions | null = null;
   const modelChoice = options.model ?? 'production';
   if (modelChoice !== 'none') {
-    if (reference.files === null) {
+    // A profile holds no predictions: the model's outputs on the training data stand in for them.
+    const predictionReference =
+      reference.files ??
+      (config.data.train !== undefined
+        ? await expandDataPaths(
+            config.data.train.map((p) => path.resolve(dir, p)),
+            cwd,
+          ).catch(() => null)
+        : null);
+    if (predictionReference === null) {
       notes.push(
-        'Prediction drift was skipped: the reference is a profile, which holds no predictions (give reference data to compare the model’s outputs).',
+        'Prediction drift was skipped: the reference is a profile, which holds no predictions, and mlops.yml names no training data (data.train) to score instead.',
       );
     } else {
       try {
@@ -213,7 +223,7 @@ export async function checkDrift(options: CheckDriftOptions): Promise<CheckDrift
           prediction = await predictionDistributions(
             modelPath,
             schema,
-            reference.files,
+            predictionReference,
             currentFiles,
             loaded,
           );
@@ -393,14 +403,14 @@ async function predictionDistributions(
     files: readonly { path: string; displayName: string }[],
     classes: readonly string[] | null,
   ) => {
+    // Features only: fresh data has no labels yet.
     const matrix = await loadFeatureMatrix(files, schema, {
       targetKind: regression ? 'values' : 'classes',
+      unlabelled: true,
       ...(classes !== null ? { classes } : {}),
     });
-    const names = classes ?? (matrix.target.kind === 'classes' ? matrix.target.classes : null);
-    const features = onnx.metadata['mlops.features']?.split(',').map((f) => f.trim()) ?? [
-      ...matrix.featureNames,
-    ];
+    const names = regression ? null : (classes ?? []);
+    const features = metadataList(onnx.metadata['mlops.features']) ?? [...matrix.featureNames];
     const F = matrix.featureNames.length;
     const index = features.map((f) => matrix.featureNames.indexOf(f));
     const x = new Float32Array(matrix.rows * features.length);
@@ -424,7 +434,19 @@ async function predictionDistributions(
     }
     return { distribution, classes: names };
   };
-  const ref = await predict(referenceFiles, configured ?? null);
-  const cur = await predict(currentFiles, ref.classes);
+  // Class names: the config's, else the model's metadata, else the schema's target values.
+  const classes = regression
+    ? null
+    : (configured ??
+      metadataList(onnx.metadata['mlops.classes']) ??
+      target?.values?.map(String) ??
+      null);
+  if (!regression && classes === null) {
+    throw new ConfigError(
+      'the class names of the model are unknown: set evaluate.classes in mlops.yml (or the target values in the schema)',
+    );
+  }
+  const ref = await predict(referenceFiles, classes);
+  const cur = await predict(currentFiles, classes);
   return { reference: ref.distribution, current: cur.distribution };
 }

@@ -100,6 +100,12 @@ export function assertComparableProfiles(
     }
     const valid = validValues(cur, current.rows);
     const refValid = validValues(ref, reference.rows);
+    if (isUnlabelled(ref, cur, current.rows)) {
+      notes.push(
+        `The current data has no labels (${name} is empty): label drift was not checked; prediction drift stands in for it.`,
+      );
+      continue;
+    }
     if (cur.missing === current.rows && refValid > 0) {
       throw new DataError(
         `column "${name}" (${describeType(ref)} in the reference) is missing from the current data: none of its ${current.rows} records has a value there`,
@@ -293,6 +299,11 @@ export function driftHistogram(reference: Distribution, current: Distribution): 
   return categoricalHistogram(reference, current);
 }
 
+/** Fresh data often has no labels yet: an empty target column is not missing data. */
+function isUnlabelled(reference: ColumnProfile, current: ColumnProfile, rows: number): boolean {
+  return reference.role === 'target' && current.missing === rows;
+}
+
 function kindOfColumn(profile: ColumnProfile, distribution: Distribution): DriftColumnKind {
   if (profile.type === 'text') return 'text';
   return kindOf(distribution);
@@ -315,6 +326,8 @@ export function compareProfiles(
   const results: DriftColumnResult[] = [];
   const histograms = new Map<string, DriftHistogram>();
   for (const [column, profile] of reference.columns) {
+    const currentColumn = current.columns.get(column);
+    if (currentColumn !== undefined && isUnlabelled(profile, currentColumn, current.rows)) continue;
     const refs = profileColumnDistributions(reference, column);
     const curs = profileColumnDistributions(current, column);
     for (const ref of refs) {

@@ -64,6 +64,11 @@ export interface FeatureMatrixOptions {
    * group). Collected here because only this builder knows which records it drops.
    */
   readonly extraColumns?: readonly string[];
+  /**
+   * Features only: the target is not read and no record is dropped for lacking one (fresh data
+   * scored for prediction drift has no labels yet). The result's target holds no labels.
+   */
+  readonly unlabelled?: boolean;
 }
 
 interface FeatureColumn {
@@ -156,10 +161,12 @@ export class FeatureMatrixBuilder {
   private rows = 0;
   private readonly extraColumns: readonly string[];
   private readonly extraValues: Map<string, string[]>;
+  private readonly unlabelled: boolean;
 
   constructor(schema: DatasetSchema, options: FeatureMatrixOptions = {}) {
     const schemaFile = options.schemaFile ?? 'schema.yml';
     this.extraColumns = options.extraColumns ?? [];
+    this.unlabelled = options.unlabelled ?? false;
     this.extraValues = new Map(this.extraColumns.map((name) => [name, []]));
     const { features, target } = selectTrainingColumns(schema, schemaFile);
     this.features = features;
@@ -205,7 +212,7 @@ export class FeatureMatrixBuilder {
       return index === -1 ? undefined : batch.values[index];
     });
     const targetIndex = batch.columns.indexOf(this.targetName);
-    const targetCells = batch.values[targetIndex];
+    const targetCells = this.unlabelled ? [] : batch.values[targetIndex];
     if (targetCells === undefined) {
       throw new DataError(`the target column "${this.targetName}" is missing`, {
         location: { file: batch.file },
@@ -229,12 +236,14 @@ export class FeatureMatrixBuilder {
         line: batch.lines[r],
         field: column,
       });
-      const label = this.readTarget(targetCells[r] ?? null, where);
+      const label = this.unlabelled ? null : this.readTarget(targetCells[r] ?? null, where);
       if (label === undefined) {
         this.dropped++;
         continue;
       }
-      if (typeof label === 'number') {
+      if (label === null) {
+        // Unlabelled: features only.
+      } else if (typeof label === 'number') {
         this.y.data[this.y.length++] = label;
       } else if (classIndex) {
         const index = classIndex.get(label);
@@ -276,6 +285,19 @@ export class FeatureMatrixBuilder {
       droppedRows: this.dropped,
       extra: Object.fromEntries(this.extraValues),
     };
+    if (this.unlabelled) {
+      return {
+        ...common,
+        target:
+          this.targetKind === 'values'
+            ? { kind: 'values', values: new Float64Array(0) }
+            : {
+                kind: 'classes',
+                classes: [...(this.fixedClasses ?? [])],
+                labels: new Int32Array(0),
+              },
+      };
+    }
     if (this.targetKind === 'values') {
       return { ...common, target: { kind: 'values', values: this.y.finish() } };
     }
