@@ -11,16 +11,20 @@
 //   6. train v2            a second candidate: the built-in softmax-regression
 //   7. evaluate v2         against production (the local registry's production version)
 //   8. publish v1.1.0
-//   9. drift               on a drifted batch, when this build has `mlops drift` (see below)
+//   9. drift               on a drifted batch against production's reference profile
 //  10. registry show       what the registry holds now
 //
 // Output (demo-output/, git-ignored; MLOPS_DEMO_OUTPUT=<dir> writes elsewhere):
 //   work/                the copy of examples/breast-cancer the steps run in
 //   work/data/drifted-batch.csv
-//                        the drifted batch: the evaluation records with every `mean radius`
-//                        and `mean texture` multiplied by 1.25, as if a new scanner calibration
-//                        read every mass 25% larger and coarser. The schema still accepts it
-//                        (both columns only have min: 0), so only a drift check can notice.
+//                        the drifted batch: the evaluation records with ten size, texture and
+//                        shape measurements (DRIFT below) multiplied by 1.3, as if a new scanner
+//                        calibration read every mass 30% larger and coarser. The schema still
+//                        accepts it (the columns only have min: 0), so only a drift check can
+//                        notice: 10 of the profile's 31 columns (30 features and the label),
+//                        a share of 0.32, is moderate drift (0.25 <= share < 0.5).
+//   drift-report.json, drift-issue.md
+//                        the drift report and the issue the check-drift action would open
 //   pr-comment-v1.md, pr-comment-v2.md
 //                        the pull request comment the evaluate action would post
 //   evaluate-v1.json, evaluate-v2.json
@@ -31,7 +35,7 @@
 // It needs a build (`npm run demo` builds first) and takes a few seconds.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { appendFile, copyFile, cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
@@ -43,7 +47,21 @@ const work = path.join(out, 'work');
 const model = 'breast-cancer';
 
 /** The drifted batch: which columns are shifted, and by how much. */
-const DRIFT = { columns: ['mean radius', 'mean texture'], factor: 1.25 };
+const DRIFT = {
+  columns: [
+    'mean radius',
+    'mean texture',
+    'mean perimeter',
+    'mean area',
+    'mean smoothness',
+    'mean symmetry',
+    'mean fractal dimension',
+    'worst texture',
+    'worst smoothness',
+    'worst symmetry',
+  ],
+  factor: 1.3,
+};
 
 if (!existsSync(path.join(root, 'dist', 'cli.js'))) {
   console.error('demo: dist/cli.js is missing; run "npm run build" first (npm run demo does)');
@@ -160,30 +178,20 @@ await step(
 await step('publish v1.1.0', ['publish', '--version', '1.1.0']);
 
 // drift step ------------------------------------------------------------------------------------
-// `mlops drift` compares data/drifted-batch.csv (written above: the evaluation records with
-// `mean radius` and `mean texture` × 1.25) with the production version's reference profile.
-// It runs only when this build has the command (`mlops --help` lists it); the check is being
-// written. Drift found may exit 1: that is the expected verdict here, not a failure of the demo.
-const usage = (await mlops(['--help'])).stdout;
-if (/^\s*mlops drift\b/m.test(usage)) {
-  const driftHelp = (await mlops(['drift', '--help'])).stdout;
-  const args = ['drift'];
-  if (driftHelp.includes('--current')) {
-    args.push('--current', path.join('data', 'drifted-batch.csv'));
-  } else {
-    await appendFile(
-      path.join(work, 'mlops.yml'),
-      '# Added by the demo: the drifted batch is the fresh data.\ndrift:\n  current: data/drifted-batch.csv\n',
-    );
-  }
-  if (driftHelp.includes('--report')) args.push('--report', path.join(out, 'drift-report.json'));
-  if (driftHelp.includes('--markdown')) args.push('--markdown', path.join(out, 'drift-issue.md'));
-  await step(`drift (${driftedRows} rows)`, args, { accept: [0, 1] });
-} else {
-  const line = `${String(summary.length + 1).padStart(2)}. ${'drift'.padEnd(18)}   skipped  this build has no "mlops drift" yet`;
-  summary.push(line);
-  process.stdout.write(`${line}\n`);
-}
+// `mlops drift` compares data/drifted-batch.csv (written above, see DRIFT) with the production
+// version's reference profile, and the production model's predictions on it with its predictions
+// on the training data. Drift found is the expected verdict here: --fail-on never.
+await step(`drift (${driftedRows} rows)`, [
+  'drift',
+  '--current',
+  path.join('data', 'drifted-batch.csv'),
+  '--report',
+  path.join(out, 'drift-report.json'),
+  '--issue-out',
+  path.join(out, 'drift-issue.md'),
+  '--fail-on',
+  'never',
+]);
 // end of drift step -----------------------------------------------------------------------------
 
 await step('registry show', ['registry', 'show', model], {
@@ -194,5 +202,5 @@ const total = (performance.now() - started) / 1000;
 const totalLine = `total ${total.toFixed(2)} s`;
 await writeFile(path.join(out, 'summary.txt'), `${[...summary, totalLine].join('\n')}\n`);
 process.stdout.write(
-  `\n${totalLine}. Output in ${path.relative(process.cwd(), out) || '.'}/: pr-comment-v1.md, pr-comment-v2.md, evaluate-v1.json, evaluate-v2.json, registry.txt, summary.txt\n`,
+  `\n${totalLine}. Output in ${path.relative(process.cwd(), out) || '.'}/: pr-comment-v1.md, pr-comment-v2.md, evaluate-v1.json, evaluate-v2.json, drift-report.json, drift-issue.md, registry.txt, summary.txt\n`,
 );

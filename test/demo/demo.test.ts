@@ -13,6 +13,19 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+/** The columns the demo shifts (scripts/demo.mjs, DRIFT), as documented there. */
+const SHIFTED = [
+  'mean radius',
+  'mean texture',
+  'mean perimeter',
+  'mean area',
+  'mean smoothness',
+  'mean symmetry',
+  'mean fractal dimension',
+  'worst texture',
+  'worst smoothness',
+  'worst symmetry',
+];
 const root = path.resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);
 
@@ -47,11 +60,14 @@ describe('npm run demo', () => {
       'train v2',
       'evaluate v2',
       'publish v1.1.0',
+      'drift \\(114 rows\\)',
       'registry show',
     ]) {
       expect(stdout).toMatch(new RegExp(`^\\s*\\d+\\. ${step}\\s+\\d+\\.\\d\\d s `, 'm'));
     }
-    expect(stdout).toMatch(/^\s*9\. drift/m);
+    expect(stdout).toMatch(
+      /^\s*9\. drift \(114 rows\)\s+\S+ s {2}Drift: moderate \(10 drifted columns, share 0\.32\)/m,
+    );
     expect(stdout).toMatch(/^total \d+\.\d\d s/m);
   });
 
@@ -63,6 +79,8 @@ describe('npm run demo', () => {
       'evaluate-v2.json',
       'registry.txt',
       'summary.txt',
+      'drift-report.json',
+      'drift-issue.md',
       'work/data/drifted-batch.csv',
       'work/.mlops/registry/breast-cancer/v1.0.0/model.onnx',
       'work/.mlops/registry/breast-cancer/v1.1.0/model.onnx',
@@ -115,19 +133,41 @@ describe('npm run demo', () => {
     expect(manifest.publication.evaluation.baselineVersion.replace(/^v/, '')).toBe('1.0.0');
   });
 
-  it('the drifted batch is the evaluation records with mean radius and mean texture x 1.25', async () => {
+  it('grades the drift moderate: 10 shifted of 31 profiled columns, and opens (writes) the issue', async () => {
+    const report = JSON.parse(await readFile(path.join(out, 'drift-report.json'), 'utf8')) as {
+      severity: string;
+      share: number;
+      columns: { column: string; kind: string; drifted: boolean }[];
+    };
+    // 30 features and the label are profiled; the ten shifted ones drift, as designed.
+    const data = report.columns.filter((c) => c.kind !== 'prediction');
+    expect(new Set(data.map((c) => c.column)).size).toBe(31);
+    expect(
+      data
+        .filter((c) => c.drifted)
+        .map((c) => c.column)
+        .sort(),
+    ).toEqual([...SHIFTED].sort());
+    expect(report.share).toBeCloseTo(10 / 31, 12);
+    expect(report.severity).toBe('moderate');
+    const issue = await readFile(path.join(out, 'drift-issue.md'), 'utf8');
+    expect(issue).toContain('**Severity: moderate**');
+    expect(issue).toContain('```mermaid');
+  });
+
+  it('the drifted batch is the evaluation records with ten columns x 1.3', async () => {
     const original = csv(
       await readFile(path.join(root, 'examples/breast-cancer/data/eval.csv'), 'utf8'),
     );
     const drifted = csv(await readFile(path.join(out, 'work/data/drifted-batch.csv'), 'utf8'));
     expect(drifted.header).toEqual(original.header);
     expect(drifted.rows).toHaveLength(original.rows.length);
-    const shifted = new Set(['mean radius', 'mean texture']);
+    const shifted = new Set(SHIFTED);
     original.rows.forEach((row, r) => {
       row.forEach((value, c) => {
         const got = drifted.rows[r]?.[c];
         if (shifted.has(original.header[c] ?? '')) {
-          expect(Number(got)).toBeCloseTo(Number(value) * 1.25, 9);
+          expect(Number(got)).toBeCloseTo(Number(value) * 1.3, 9);
         } else {
           expect(got).toBe(value);
         }
