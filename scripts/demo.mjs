@@ -46,22 +46,10 @@ const out = path.resolve(process.env.MLOPS_DEMO_OUTPUT ?? path.join(root, 'demo-
 const work = path.join(out, 'work');
 const model = 'breast-cancer';
 
-/** The drifted batch: which columns are shifted, and by how much. */
-const DRIFT = {
-  columns: [
-    'mean radius',
-    'mean texture',
-    'mean perimeter',
-    'mean area',
-    'mean smoothness',
-    'mean symmetry',
-    'mean fractal dimension',
-    'worst texture',
-    'worst smoothness',
-    'worst symmetry',
-  ],
-  factor: 1.3,
-};
+/** The drifted batch: which columns are shifted, and by how much (documented in the file). */
+const DRIFT = JSON.parse(
+  await readFile(path.join(root, 'examples/breast-cancer/drift-shift.json'), 'utf8'),
+);
 
 if (!existsSync(path.join(root, 'dist', 'cli.js'))) {
   console.error('demo: dist/cli.js is missing; run "npm run build" first (npm run demo does)');

@@ -3,26 +3,14 @@
  * Seattle weather data: merged shard profiles equal the profile of the whole, and a summer-vs-
  * winter check writes the report and the issue body.
  */
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mlops } from '../support/run-cli.js';
 import { createWorkspace, type Workspace } from '../support/temp-workspace.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(root, 'bin/mlops.js');
-const run = promisify(execFile);
 
-async function mlops(cwd: string, ...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 const SCHEMA = `version: 1
 columns:

@@ -5,30 +5,18 @@
  * refusals: an existing mlops.yml or schema.yml without --force is a user error (exit 2) that
  * writes nothing, an existing workflow is kept. Runs the built command (`npm run build` first).
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseMlopsConfig } from '../../src/core/config/mlops-config.js';
+import { mlops } from '../support/run-cli.js';
 import { createWorkspace, type Workspace } from '../support/temp-workspace.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(root, 'bin/mlops.js');
 const starters = path.join(root, 'workflows');
-const run = promisify(execFile);
 
-async function mlops(cwd: string, ...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 let ws: Workspace | undefined;
 afterEach(async () => {

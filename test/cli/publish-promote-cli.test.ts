@@ -5,28 +5,17 @@
  * nothing, a stale evaluation report is not published with another model, promotion and rollback
  * show in `mlops registry show`. Runs the built command (`npm run build` first, as `npm test` does).
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RegistryShowJson } from '../../src/cli/commands/registry.js';
+import { mlops } from '../support/run-cli.js';
 import { createWorkspace, type Workspace } from '../support/temp-workspace.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(root, 'bin/mlops.js');
-const run = promisify(execFile);
 
-async function mlops(cwd: string, ...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 async function sha256(file: string): Promise<string> {
   return `sha256:${createHash('sha256')

@@ -3,29 +3,16 @@
  * person reads, JSON a script reads, and a user error (exit 2) naming the folder and its models for
  * a model that is not there. Runs the built command (`npm run build` first, as `npm test` does).
  */
-import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLocalRegistry } from '../../src/adapters/registry/local-registry.js';
 import { modelBytes, sha256 } from '../github/registry-fixtures.js';
 import { commit, publishRequest } from '../registry/publish-fixtures.js';
+import { mlops } from '../support/run-cli.js';
 import { createWorkspace, type Workspace } from '../support/temp-workspace.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(root, 'bin/mlops.js');
-const run = promisify(execFile);
 
-async function mlops(cwd: string, ...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 let workspace: Workspace | undefined;
 afterEach(async () => {

@@ -18,6 +18,7 @@
  * Needs the bundles (`npm run build`).
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Octokit } from 'octokit';
@@ -42,24 +43,17 @@ const STARTERS = [
   'workflows/mlops-retrain.yml',
 ];
 /**
- * The drifted data: the evaluation rows with these 10 columns multiplied by 1.3 (each of them a
- * shift the column's drift test detects on 114 rows; the unshifted rows drift in no column).
- * The profile has 31 columns (30 features and the target), so the share is 10/31 ≈ 0.32: at
- * least the default moderate threshold (0.25), below the severe one (0.5) → moderate: the issue
- * is labelled `retrain` and mlops-retrain.yml is dispatched.
+ * The drifted data: the evaluation rows with the example's documented shift
+ * (examples/breast-cancer/drift-shift.json: 10 columns × 1.3, each a shift the column's drift test
+ * detects on 114 rows; the unshifted rows drift in no column). The profile has 31 columns (30
+ * features and the target), so the share is 10/31 ≈ 0.32: at least the default moderate
+ * threshold (0.25), below the severe one (0.5) → moderate: the issue is labelled `retrain` and
+ * mlops-retrain.yml is dispatched.
  */
-const SHIFTED = [
-  'mean radius',
-  'mean texture',
-  'mean perimeter',
-  'mean area',
-  'mean smoothness',
-  'mean symmetry',
-  'mean fractal dimension',
-  'worst texture',
-  'worst smoothness',
-  'worst symmetry',
-];
+const SHIFT = JSON.parse(
+  readFileSync(path.join(repoRoot, 'examples/breast-cancer/drift-shift.json'), 'utf8'),
+) as { factor: number; columns: string[] };
+const SHIFTED = SHIFT.columns;
 const PROFILE_COLUMNS = 31;
 
 let emulator: GitHubEmulator;
@@ -356,7 +350,7 @@ describe('journey: pull request → publish → promotion → drift', () => {
     expect(columns).toHaveLength(PROFILE_COLUMNS);
     const drifted = rows.map((row) => {
       const values = row.split(',');
-      for (const i of shifted) values[i] = String(Number(values[i]) * 1.3);
+      for (const i of shifted) values[i] = String(Number(values[i]) * SHIFT.factor);
       return values.join(',');
     });
     await workspace.write('data/current/eval-shifted.csv', `${[header, ...drifted].join('\n')}\n`);

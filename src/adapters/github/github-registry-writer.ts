@@ -386,14 +386,7 @@ export class GitHubRegistryWriter extends GitHubRegistry implements RegistryWrit
    * of the same name with other bytes (a failed earlier attempt) is replaced.
    */
   private async uploadAll(draft: ReleaseData, files: readonly PublishFile[]): Promise<void> {
-    const { data: present } = await withGitHubErrors(() =>
-      this.octokit.rest.repos.listReleaseAssets({
-        owner: this.owner,
-        repo: this.repo,
-        release_id: draft.id,
-        per_page: 100,
-      }),
-    );
+    const present = await this.assetsOf(draft.id);
     for (const file of files) {
       const existing = present.find((a) => a.name === file.name);
       if (existing !== undefined) {
@@ -422,14 +415,7 @@ export class GitHubRegistryWriter extends GitHubRegistry implements RegistryWrit
       } catch (error) {
         // A run racing us on the same draft uploaded it first: fine if it is the same bytes.
         if (!(error instanceof GitHubApiError && error.status === 422)) throw error;
-        const { data: now } = await withGitHubErrors(() =>
-          this.octokit.rest.repos.listReleaseAssets({
-            owner: this.owner,
-            repo: this.repo,
-            release_id: draft.id,
-            per_page: 100,
-          }),
-        );
+        const now = await this.assetsOf(draft.id);
         const theirs = now.find((a) => a.name === file.name);
         if (theirs === undefined) throw error;
         uploaded = theirs;
@@ -442,14 +428,7 @@ export class GitHubRegistryWriter extends GitHubRegistry implements RegistryWrit
       this.logger.info(`Uploaded ${file.name} (${file.bytes} bytes, ${file.digest}).`);
     }
     // What the release will hold, as GitHub reports it, before anyone can install it.
-    const { data: final } = await withGitHubErrors(() =>
-      this.octokit.rest.repos.listReleaseAssets({
-        owner: this.owner,
-        repo: this.repo,
-        release_id: draft.id,
-        per_page: 100,
-      }),
-    );
+    const final = await this.assetsOf(draft.id);
     for (const file of files) {
       const asset = final.find((a) => a.name === file.name);
       if (asset === undefined || (asset.digest != null && asset.digest !== file.digest)) {
@@ -458,6 +437,19 @@ export class GitHubRegistryWriter extends GitHubRegistry implements RegistryWrit
         );
       }
     }
+  }
+
+  /** A release's assets as GitHub reports them, with its digests. */
+  private async assetsOf(releaseId: number): Promise<AssetData[]> {
+    const { data } = await withGitHubErrors(() =>
+      this.octokit.rest.repos.listReleaseAssets({
+        owner: this.owner,
+        repo: this.repo,
+        release_id: releaseId,
+        per_page: 100,
+      }),
+    );
+    return data;
   }
 
   private async deleteRelease(id: number): Promise<void> {

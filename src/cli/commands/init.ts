@@ -216,26 +216,19 @@ function workflowInput(text: string, input: string): string | undefined {
 }
 
 export async function runInit(args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(
-    args,
-    {
-      dir: { type: 'string' },
-      name: { type: 'string' },
-      data: { type: 'string' },
-      eval: { type: 'string' },
-      target: { type: 'string' },
-      task: { type: 'string' },
-      force: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    true,
-  );
+  const { values } = parseOptions(args, {
+    dir: { type: 'string' },
+    name: { type: 'string' },
+    data: { type: 'string' },
+    eval: { type: 'string' },
+    target: { type: 'string' },
+    task: { type: 'string' },
+    force: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
   if (values.help) {
     process.stdout.write(`${help}\n`);
     return 0;
-  }
-  if (positionals.length > 0) {
-    throw new CliUsageError(`init takes no arguments, got "${positionals.join(' ')}"`);
   }
   const cwd = process.cwd();
   const root = path.resolve(cwd, values.dir ?? '.');

@@ -32,23 +32,16 @@ Locally no review is checked; on GitHub, promote-model requires the promotion pu
 approval.`;
 
 export async function runPromote(args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(
-    args,
-    {
-      version: { type: 'string' },
-      stage: { type: 'string', default: DEFAULT_STAGE },
-      config: { type: 'string' },
-      registry: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    true,
-  );
+  const { values } = parseOptions(args, {
+    version: { type: 'string' },
+    stage: { type: 'string', default: DEFAULT_STAGE },
+    config: { type: 'string' },
+    registry: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
   if (values.help) {
     process.stdout.write(`${help}\n`);
     return 0;
-  }
-  if (positionals.length > 0) {
-    throw new CliUsageError(`promote takes no arguments, got "${positionals.join(' ')}"`);
   }
   if (values.version === undefined) {
     throw new CliUsageError('promote needs --version <v>, such as --version 1.2.0');

@@ -22,7 +22,6 @@ import { createConsoleLogger } from '../../core/logger.js';
 import { runContextFromEnv } from '../../core/provenance/run-context.js';
 import { MANIFEST_FILE } from '../../core/registry/registry-port.js';
 import { PROFILE_FILE, publishModel } from '../../steps/publish-model.js';
-import { CliUsageError } from '../cli-usage-error.js';
 import { parseOptions } from '../parse-options.js';
 
 /**
@@ -70,26 +69,19 @@ async function reportDigest(file: string): Promise<string | null> {
 }
 
 export async function runPublish(args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(
-    args,
-    {
-      config: { type: 'string' },
-      model: { type: 'string' },
-      manifest: { type: 'string' },
-      report: { type: 'string' },
-      profile: { type: 'string' },
-      version: { type: 'string', default: 'auto' },
-      registry: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    true,
-  );
+  const { values } = parseOptions(args, {
+    config: { type: 'string' },
+    model: { type: 'string' },
+    manifest: { type: 'string' },
+    report: { type: 'string' },
+    profile: { type: 'string' },
+    version: { type: 'string', default: 'auto' },
+    registry: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
   if (values.help) {
     process.stdout.write(`${help}\n`);
     return 0;
-  }
-  if (positionals.length > 0) {
-    throw new CliUsageError(`publish takes no arguments, got "${positionals.join(' ')}"`);
   }
   const cwd = process.cwd();
   const logger = createConsoleLogger();
