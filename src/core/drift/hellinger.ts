@@ -23,7 +23,7 @@ import {
   sturgesBinEdges,
 } from './binning.js';
 import { compensatedSum } from './compensated-sum.js';
-import { makeResult, type StatTestResult } from './stat-test.js';
+import { distanceResult, type StatTestResult } from './stat-test.js';
 
 /** np.histogram(sample, edges, density=True)[0]: count/width/total per bin. */
 function histogramDensity(sample: NumericDistribution, edges: Float64Array): Float64Array {
@@ -61,13 +61,5 @@ export function hellingerTest(
   threshold = 0.1,
 ): StatTestResult {
   const statistic = hellingerDistance(reference, current);
-  return makeResult(
-    'hellinger',
-    'statistic-at-or-above',
-    reference,
-    current,
-    statistic,
-    null,
-    threshold,
-  );
+  return distanceResult('hellinger', reference, current, statistic, threshold);
 }

@@ -10,7 +10,7 @@ import type { Distribution } from './distribution.js';
 import { binnedPercents } from './binning.js';
 import { compensatedSum } from './compensated-sum.js';
 import { normalized, relEntr } from './relative-entropy.js';
-import { makeResult, type StatTestResult } from './stat-test.js';
+import { distanceResult, type StatTestResult } from './stat-test.js';
 
 /** scipy's jensenshannon(p, q) with the default base e. */
 export function jensenShannonDistance(p0: Float64Array, q0: Float64Array): number {
@@ -34,13 +34,5 @@ export function jensenShannonTest(
 ): StatTestResult {
   const { reference: p, current: q } = binnedPercents(reference, current, false);
   const statistic = jensenShannonDistance(p, q);
-  return makeResult(
-    'jensenshannon',
-    'statistic-at-or-above',
-    reference,
-    current,
-    statistic,
-    null,
-    threshold,
-  );
+  return distanceResult('jensenshannon', reference, current, statistic, threshold);
 }

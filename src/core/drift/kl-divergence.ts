@@ -9,7 +9,7 @@ import type { Distribution } from './distribution.js';
 import { binnedPercents } from './binning.js';
 import { compensatedSum } from './compensated-sum.js';
 import { normalized, relEntr } from './relative-entropy.js';
-import { makeResult, type StatTestResult } from './stat-test.js';
+import { distanceResult, type StatTestResult } from './stat-test.js';
 
 /** scipy.stats.entropy(p, q): Σ rel_entr(p/Σp, q/Σq). */
 export function klDivergence(p0: Float64Array, q0: Float64Array): number {
@@ -27,13 +27,5 @@ export function klDivergenceTest(
 ): StatTestResult {
   const { reference: ref, current: cur } = binnedPercents(reference, current, true);
   const statistic = klDivergence(ref, cur);
-  return makeResult(
-    'kl_div',
-    'statistic-at-or-above',
-    reference,
-    current,
-    statistic,
-    null,
-    threshold,
-  );
+  return distanceResult('kl_div', reference, current, statistic, threshold);
 }

@@ -8,7 +8,7 @@
 
 import { observedCount, type CategoricalDistribution } from './distribution.js';
 import { alignCategorical, assertComparable } from './binning.js';
-import { makeResult, type StatTestResult } from './stat-test.js';
+import { distanceResult, type StatTestResult } from './stat-test.js';
 
 export function lInfinityDistance(
   reference: CategoricalDistribution,
@@ -32,13 +32,5 @@ export function lInfinityTest(
   threshold = 0.1,
 ): StatTestResult {
   const statistic = lInfinityDistance(reference, current);
-  return makeResult(
-    'linf',
-    'statistic-at-or-above',
-    reference,
-    current,
-    statistic,
-    null,
-    threshold,
-  );
+  return distanceResult('linf', reference, current, statistic, threshold);
 }

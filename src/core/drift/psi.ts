@@ -8,7 +8,7 @@
 import type { Distribution } from './distribution.js';
 import { binnedPercents } from './binning.js';
 import { compensatedSum } from './compensated-sum.js';
-import { makeResult, type StatTestResult } from './stat-test.js';
+import { distanceResult, type StatTestResult } from './stat-test.js';
 
 export function populationStabilityIndex(ref: Float64Array, cur: Float64Array): number {
   const terms = new Float64Array(ref.length);
@@ -25,5 +25,5 @@ export function psiTest(
 ): StatTestResult {
   const { reference: ref, current: cur } = binnedPercents(reference, current, true);
   const statistic = populationStabilityIndex(ref, cur);
-  return makeResult('psi', 'statistic-at-or-above', reference, current, statistic, null, threshold);
+  return distanceResult('psi', reference, current, statistic, threshold);
 }

@@ -98,3 +98,14 @@ export function makeResult(
     dropped: { reference: droppedValues(reference), current: droppedValues(current) },
   };
 }
+
+/** The result of a distance test: drifted when the statistic reaches the threshold; no p-value. */
+export function distanceResult(
+  test: StatTestName,
+  reference: Distribution,
+  current: Distribution,
+  statistic: number,
+  threshold: number,
+): StatTestResult {
+  return makeResult(test, 'statistic-at-or-above', reference, current, statistic, null, threshold);
+}

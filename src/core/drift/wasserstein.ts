@@ -12,7 +12,7 @@
 import { observedCount, type NumericDistribution } from './distribution.js';
 import { alignNumeric, assertComparable } from './binning.js';
 import { compensatedSum } from './compensated-sum.js';
-import { makeResult, type StatTestResult } from './stat-test.js';
+import { distanceResult, type StatTestResult } from './stat-test.js';
 
 export function wassersteinDistance(u: NumericDistribution, v: NumericDistribution): number {
   assertComparable(u, v);
@@ -47,13 +47,5 @@ export function wassersteinNormedTest(
 ): StatTestResult {
   const norm = Math.max(populationStd(reference), 0.001);
   const statistic = wassersteinDistance(reference, current) / norm;
-  return makeResult(
-    'wasserstein',
-    'statistic-at-or-above',
-    reference,
-    current,
-    statistic,
-    null,
-    threshold,
-  );
+  return distanceResult('wasserstein', reference, current, statistic, threshold);
 }
