@@ -14,11 +14,7 @@ import type { MlopsConfig } from '../core/config/mlops-config.js';
 import { ConfigError, DataError, PolicyError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { checkApproval, type ApprovalInput } from '../core/registry/approval.js';
-import {
-  assertStageName,
-  formatStageTag,
-  normalizeVersion,
-} from '../core/registry/registry-port.js';
+import { assertStageName, normalizeVersion } from '../core/registry/registry-port.js';
 import type { RegistryWriter } from '../core/registry/registry-writer.js';
 import { stageNote } from '../core/registry/release-notes.js';
 
@@ -176,7 +172,7 @@ export async function promoteModel(options: PromoteModelOptions): Promise<Promot
     `${result.tag}: ${model} v${version} is now ${options.stage}${previous !== null ? ` (was v${previous.version})` : ''}.`,
   );
   return {
-    stageTag: result.tag ?? formatStageTag(model, options.stage, result.n),
+    stageTag: result.tag,
     previousVersion: previous?.version ?? null,
     created: true,
     approvedBy,

@@ -23,7 +23,6 @@ import {
   formatStageTag,
   formatStageTagMessage,
   formatVersionTag,
-  latestStageEvent,
   normalizeVersion,
   parseStageTag,
   parseStageTagMessage,
@@ -371,13 +370,11 @@ export class GitHubRegistryWriter extends GitHubRegistry implements RegistryWrit
 
   /** GTO's counter is shared by every stage event of a model. */
   private async highestCounter(model: string): Promise<number> {
-    const events = [];
+    let highest = 0;
     for (const ref of await this.matchingTags(`${model}#`)) {
       const parsed = parseStageTag(ref.ref);
-      if (parsed?.model === model && parsed.n !== null) events.push({ ...parsed, n: parsed.n });
+      if (parsed?.model === model && parsed.n !== null) highest = Math.max(highest, parsed.n);
     }
-    let highest = latestStageEvent(events)?.n ?? 0;
-    for (const event of events) highest = Math.max(highest, event.n);
     return highest;
   }
 
