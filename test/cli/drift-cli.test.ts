@@ -11,7 +11,6 @@ import { createWorkspace, type Workspace } from '../support/temp-workspace.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
-
 const SCHEMA = `version: 1
 columns:
   date: { type: datetime }

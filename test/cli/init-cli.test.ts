@@ -17,7 +17,6 @@ import { createWorkspace, type Workspace } from '../support/temp-workspace.js';
 const root = path.resolve(import.meta.dirname, '../..');
 const starters = path.join(root, 'workflows');
 
-
 let ws: Workspace | undefined;
 afterEach(async () => {
   await ws?.cleanup();

@@ -16,7 +16,6 @@ import { createWorkspace, type Workspace } from '../support/temp-workspace.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
-
 async function sha256(file: string): Promise<string> {
   return `sha256:${createHash('sha256')
     .update(await readFile(file))

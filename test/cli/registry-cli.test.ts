@@ -12,8 +12,6 @@ import { commit, publishRequest } from '../registry/publish-fixtures.js';
 import { mlops } from '../support/run-cli.js';
 import { createWorkspace, type Workspace } from '../support/temp-workspace.js';
 
-
-
 let workspace: Workspace | undefined;
 afterEach(async () => {
   await workspace?.cleanup();

@@ -10,7 +10,6 @@ import { createWorkspace, type Workspace } from '../support/temp-workspace.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
-
 let workspace: Workspace | undefined;
 afterEach(async () => {
   await workspace?.cleanup();
