@@ -55,7 +55,7 @@ describe('mlops.yml', () => {
       parseMlopsConfig('model:\n  name: My Model\ndata: {}\n', 'mlops.yml'),
     );
     expect(error.message).toMatchInlineSnapshot(
-      `"mlops.yml:2:9 (model.name): expected a model name of lower-case letters, digits, ".", "_" or "-" (it becomes part of release tags such as <name>@v1.2.0)"`,
+      `"mlops.yml:2:9 (model.name): expected a model name of lower-case letters, digits and "-", starting and ending with a letter or digit (GTO's naming rule: it becomes part of release tags such as <name>@v1.2.0)"`,
     );
   });
 

@@ -250,10 +250,11 @@ export async function runInit(args: string[]): Promise<number> {
     path
       .basename(root)
       .toLowerCase()
-      .replace(/[^a-z0-9._-]+/g, '-');
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '');
   if (!modelNamePattern.test(name)) {
     throw new CliUsageError(
-      `${values.name !== undefined ? `--name "${name}"` : `the folder name gives "${name}", which`} is not a model name: use lower-case letters, digits, ".", "_" or "-" (--name <model>)`,
+      `${values.name !== undefined ? `--name "${name}"` : `the folder name gives "${name}", which`} is not a model name: use lower-case letters, digits and "-", starting and ending with a letter or digit (--name <model>)`,
     );
   }
   if (values.task !== undefined && !(tasks as readonly string[]).includes(values.task)) {

@@ -32,7 +32,11 @@ export const driftTestNames = [
   'linf',
 ] as const satisfies readonly StatTestName[];
 
-export const modelNamePattern = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+/**
+ * GTO's artifact-name rule without `/` (a name becomes a tag, a branch and a file name): caught
+ * here, when mlops.yml is read, rather than at the first publish.
+ */
+export const modelNamePattern = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 
 export const mlopsConfigSchema = z
   .strictObject({
@@ -43,7 +47,7 @@ export const mlopsConfigSchema = z
           .string()
           .regex(modelNamePattern, {
             message:
-              'expected a model name of lower-case letters, digits, ".", "_" or "-" (it becomes part of release tags such as <name>@v1.2.0)',
+              'expected a model name of lower-case letters, digits and "-", starting and ending with a letter or digit (GTO\'s naming rule: it becomes part of release tags such as <name>@v1.2.0)',
           })
           .describe('Registry name of the model; tags are <name>@v<semver> and <name>#<stage>#<n>'),
         task: z

@@ -11,7 +11,13 @@ import type {
   RegistryReader,
   StageAssignment,
 } from './registry-port.js';
-import { compareSemver, maxSemver, normalizeVersion, parseSemver } from './registry-port.js';
+import {
+  compareSemver,
+  isValidName,
+  maxSemver,
+  normalizeVersion,
+  parseSemver,
+} from './registry-port.js';
 
 /** What `version:` may say: a semantic version, or how to bump the newest one. */
 export type VersionRequest = 'auto' | 'major' | 'minor' | 'patch' | (string & {});
@@ -147,11 +153,19 @@ export interface ReleaseMarker {
 }
 
 export function formatReleaseMarker(marker: ReleaseMarker): string {
+  // A marker that does not read back would make every re-run publish again.
+  if (
+    !isValidName(marker.model) ||
+    (marker.commit !== null && !/^[0-9a-f]{7,64}$/.test(marker.commit)) ||
+    !/^sha256:[0-9a-f]{64}$/.test(marker.digest)
+  ) {
+    throw new TypeError(`Not a release marker: ${JSON.stringify(marker)}`);
+  }
   return `<!-- mlops:release model=${marker.model} commit=${marker.commit ?? 'none'} digest=${marker.digest} -->`;
 }
 
 const MARKER_RE =
-  /<!-- mlops:release model=([a-z0-9/._-]+) commit=([0-9a-f]{7,64}|none) digest=(sha256:[0-9a-f]{64}) -->/;
+  /<!-- mlops:release model=([a-z0-9/-]+) commit=([0-9a-f]{7,64}|none) digest=(sha256:[0-9a-f]{64}) -->/;
 
 export function parseReleaseMarker(body: string | null | undefined): ReleaseMarker | null {
   const match = MARKER_RE.exec(body ?? '');
