@@ -20,6 +20,7 @@
 import { readFile } from 'node:fs/promises';
 import { DataError, GitHubApiError } from '../../core/errors.js';
 import {
+  MANIFEST_FILE,
   formatStageTag,
   formatStageTagMessage,
   formatVersionTag,
@@ -43,6 +44,8 @@ import {
   type StageRequest,
   type StageResult,
 } from '../../core/registry/registry-writer.js';
+import type { Manifest } from '../../core/manifest/manifest.js';
+import { parseManifestFor } from '../registry/verified-file.js';
 import { GitHubRegistry } from './github-registry.js';
 import { withGitHubErrors } from './octokit.js';
 
@@ -239,6 +242,24 @@ export class GitHubRegistryWriter extends GitHubRegistry implements RegistryWrit
     throw new DataError(
       `could not create a ${request.stage} tag for ${request.model} after ${MAX_ATTEMPTS} attempts: other runs keep promoting; re-run this job.`,
     );
+  }
+
+  async readManifest(model: string, version: string): Promise<Manifest> {
+    const bare = normalizeVersion(version);
+    const tag = formatVersionTag(model, bare);
+    const found = await this.release(model, bare);
+    const asset = found?.assets.find((a) => a.name === MANIFEST_FILE);
+    if (found === null || asset === undefined) {
+      throw new DataError(
+        `${tag} in ${this.fullName} ${found === null ? 'is not a published release' : `has no ${MANIFEST_FILE}`}.`,
+      );
+    }
+    const bytes = await this.downloadSmallAsset(asset.id);
+    return parseManifestFor(bytes.toString('utf8'), {
+      model,
+      version: bare,
+      where: `release ${tag} (${found.version.releaseUrl})`,
+    });
   }
 
   async annotateVersion(model: string, version: string, text: string): Promise<void> {

@@ -1,33 +1,39 @@
 /**
- * `mlops registry list|show`: what the local registry holds, as `gto show` prints a GTO
+ * `mlops registry list|show`: what a registry holds (the local folder, or a repository's
+ * releases and tags with `--github`), as `gto show` prints a GTO
  * registry: every model with its latest and production versions, and one model's versions and
  * stage history. Tables for people, `--json` for scripts.
  */
 import path from 'node:path';
 import { toDisplayPath } from '../../adapters/fs/display-path.js';
+import { GitHubRegistryWriter } from '../../adapters/github/github-registry-writer.js';
+import { createOctokit } from '../../adapters/github/octokit.js';
 import {
   DEFAULT_LOCAL_REGISTRY_ROOT,
   createLocalRegistry,
-  type LocalRegistry,
 } from '../../adapters/registry/local-registry.js';
 import { DataError } from '../../core/errors.js';
 import { DEFAULT_STAGE, assertModelName } from '../../core/registry/registry-port.js';
-import type { StageHistoryEntry } from '../../core/registry/registry-writer.js';
+import type { RegistryWriter, StageHistoryEntry } from '../../core/registry/registry-writer.js';
 import { CliUsageError } from '../cli-usage-error.js';
 import { parseOptions } from '../parse-options.js';
 
-const help = `mlops registry: the models, versions and stages of the local registry
+const help = `mlops registry: the models, versions and stages of a registry
 
 Usage:
-  mlops registry list [--registry <dir>] [--json]
-  mlops registry show <model> [--registry <dir>] [--json]
+  mlops registry list [--registry <dir> | --github <owner/repo>] [--json]
+  mlops registry show <model> [--registry <dir> | --github <owner/repo>] [--json]
 
 Options:
-  --registry <dir>   local registry folder (default: ${DEFAULT_LOCAL_REGISTRY_ROOT})
-  --json             print JSON (full digests) instead of tables`;
+  --registry <dir>         local registry folder (default: ${DEFAULT_LOCAL_REGISTRY_ROOT})
+  --github <owner/repo>    a repository's registry on GitHub: releases <model>@v<semver> and
+                           stage tags <model>#<stage>#<n>; token from GITHUB_TOKEN or GH_TOKEN,
+                           API from GITHUB_API_URL (default https://api.github.com)
+  --json                   print JSON (full digests) instead of tables`;
 
 const options = {
   registry: { type: 'string' },
+  github: { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -85,10 +91,34 @@ export async function runRegistry(args: string[]): Promise<number> {
   );
 }
 
-function openRegistry(dir: string | undefined): { registry: LocalRegistry; shown: string } {
+/** The local folder, or a repository's releases and tags with `--github owner/repo`. */
+function openRegistry(values: { registry?: string | undefined; github?: string | undefined }): {
+  registry: RegistryWriter;
+  location: string;
+  shown: string;
+} {
   const cwd = process.cwd();
-  const registry = createLocalRegistry(path.resolve(cwd, dir ?? DEFAULT_LOCAL_REGISTRY_ROOT));
-  return { registry, shown: toDisplayPath(cwd, registry.root) };
+  if (values.github !== undefined) {
+    if (values.registry !== undefined) {
+      throw new CliUsageError('give --registry or --github, not both');
+    }
+    const [owner, repo, ...rest] = values.github.split('/');
+    if (!owner || !repo || rest.length > 0) {
+      throw new CliUsageError(`--github expects owner/repo, got "${values.github}"`);
+    }
+    const token = process.env.GITHUB_TOKEN ?? process.env.GH_TOKEN;
+    if (!token) {
+      throw new CliUsageError('--github needs a token in GITHUB_TOKEN or GH_TOKEN');
+    }
+    // GITHUB_API_URL, when set, points the client at GitHub Enterprise (or a test server).
+    const octokit = createOctokit({ token });
+    const registry = new GitHubRegistryWriter({ octokit, owner, repo });
+    return { registry, location: `${owner}/${repo}`, shown: `${owner}/${repo}` };
+  }
+  const registry = createLocalRegistry(
+    path.resolve(cwd, values.registry ?? DEFAULT_LOCAL_REGISTRY_ROOT),
+  );
+  return { registry, location: registry.root, shown: toDisplayPath(cwd, registry.root) };
 }
 
 async function runList(args: string[]): Promise<number> {
@@ -100,7 +130,7 @@ async function runList(args: string[]): Promise<number> {
   if (positionals.length > 0) {
     throw new CliUsageError(`registry list takes no arguments, got "${positionals.join(' ')}"`);
   }
-  const { registry, shown } = openRegistry(values.registry);
+  const { registry, location, shown } = openRegistry(values);
   const models: RegistryListJson['models'][number][] = [];
   for (const model of await registry.listModels()) {
     const versions = await registry.listVersions(model);
@@ -113,7 +143,7 @@ async function runList(args: string[]): Promise<number> {
     });
   }
   if (values.json) {
-    const json: RegistryListJson = { registry: registry.root, models };
+    const json: RegistryListJson = { registry: location, models };
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     return 0;
   }
@@ -148,7 +178,7 @@ async function runShow(args: string[]): Promise<number> {
     throw new CliUsageError(`registry show takes one model, got "${positionals.join(' ')}"`);
   }
   assertModelName(model);
-  const { registry, shown } = openRegistry(values.registry);
+  const { registry, location, shown } = openRegistry(values);
   const models = await registry.listModels();
   if (!models.includes(model)) {
     throw new DataError(
@@ -195,7 +225,7 @@ async function runShow(args: string[]): Promise<number> {
 
   if (values.json) {
     const json: RegistryShowJson = {
-      registry: registry.root,
+      registry: location,
       model,
       versions,
       stages: holders,

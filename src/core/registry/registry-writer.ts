@@ -5,6 +5,7 @@
  * Pure: the port's types, version numbering and the hidden marker that makes publishing idempotent.
  */
 import { ConfigError } from '../errors.js';
+import type { Manifest } from '../manifest/manifest.js';
 import type {
   ModelVersion,
   RegistryAsset,
@@ -138,6 +139,8 @@ export interface RegistryWriter extends RegistryReader {
   publish(request: PublishRequest): Promise<PublishResult>;
   /** Appends a stage assignment: `<model>#<stage>#<n+1>`. */
   assignStage(request: StageRequest): Promise<StageResult>;
+  /** A registered version's manifest, validated; a DataError when it is missing or invalid. */
+  readManifest(model: string, version: string): Promise<Manifest>;
   /** Appends `text` to a version's notes (the release body; a file locally). */
   annotateVersion(model: string, version: string, text: string): Promise<void>;
 }
