@@ -2,7 +2,9 @@
 import path from 'node:path';
 import * as core from '@actions/core';
 import { createActionsLogger } from '../adapters/actions/actions-logger.js';
+import { createArtifactStore } from '../adapters/actions/artifact-store.js';
 import { readEventPayload } from '../adapters/actions/read-event.js';
+import { evaluationArtifactName } from '../adapters/github/evaluated-candidate.js';
 import { publishCheckRun } from '../adapters/github/check-run.js';
 import { createGitHubRegistry } from '../adapters/github/github-registry.js';
 import { createOctokit } from '../adapters/github/octokit.js';
@@ -96,6 +98,15 @@ await runEntrypoint(async () => {
       logger,
     });
   }
+
+  // publish-model (model: pr-artifact) finds the report of the reviewed candidate here, for the
+  // release notes, the model card and the promotion pull request.
+  const reportFile = path.resolve(cwd, report.reportPath);
+  await createArtifactStore(logger).upload(
+    evaluationArtifactName(report.model),
+    [reportFile],
+    path.dirname(reportFile),
+  );
 
   await core.summary.addRaw(renderEvaluationSummary(report)).write();
   core.setOutput('passed', String(report.passed));

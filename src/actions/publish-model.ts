@@ -43,6 +43,7 @@ await runEntrypoint(async () => {
   let modelPath: string;
   let manifestPath: string | undefined = optionalInput('manifest');
   const modelInput = optionalInput('model');
+  let evaluatedReport: string | null = null;
   if (modelInput === 'pr-artifact') {
     const headSha = pull?.head?.sha;
     if (pull === undefined || headSha === undefined || pull.merged !== true) {
@@ -64,6 +65,7 @@ await runEntrypoint(async () => {
     });
     modelPath = candidate.modelPath;
     manifestPath ??= candidate.manifestPath ?? undefined;
+    evaluatedReport = candidate.reportPath;
   } else {
     modelPath = path.resolve(modelInput !== undefined ? cwd : dir, modelInput ?? config.model.path);
   }
@@ -81,7 +83,7 @@ await runEntrypoint(async () => {
     config,
     modelPath,
     manifestPath: path.resolve(cwd, manifestPath ?? besideModel(MANIFEST_FILE)),
-    reportPath: reportInput === undefined ? null : path.resolve(cwd, reportInput),
+    reportPath: reportInput === undefined ? evaluatedReport : path.resolve(cwd, reportInput),
     profilePath,
     version: optionalInput('version') ?? 'auto',
     commit,

@@ -70,6 +70,35 @@ const as = (login: string) =>
 const owner = () => emulator.repo.owner.login;
 const repo = () => emulator.repo.name;
 
+/** A report as evaluate writes it, for `model`: accuracy 0.9123 on 114 records, no baseline. */
+function evaluationReport(model: Buffer) {
+  return {
+    reportVersion: 1,
+    model: MODEL,
+    task: 'binary-classification',
+    classes: ['malignant', 'benign'],
+    rows: 114,
+    data: [],
+    candidate: {
+      label: 'candidate',
+      version: null,
+      digest: sha256(model),
+      path: '.mlops/train/model.onnx',
+      metrics: { values: { accuracy: 0.9123 } },
+    },
+    baseline: null,
+    baselineNote: 'no production version yet',
+    deltas: [],
+    mcnemar: null,
+    slices: [],
+    gates: [],
+    passed: true,
+    bootstrap: { resamples: 1000, seed: 42, confidence: 0.95 },
+    run: { url: null, commit: null, pullRequest: null },
+    createdAt: '2026-11-25T00:00:00Z',
+  };
+}
+
 /** A pull request that changed the model, evaluated (check run + train's artifact), merged. */
 async function mergedEvaluatedPull(model: Buffer, branch: string) {
   const head = emulator.repo.writeFiles(branch, { 'train.py': `# ${branch}\n` }, 'Retrain');
@@ -90,6 +119,10 @@ async function mergedEvaluatedPull(model: Buffer, branch: string) {
   emulator.repo.addArtifact(run, `model-${MODEL}`, {
     'model.onnx': model,
     'manifest.json': JSON.stringify(manifest),
+  });
+  // evaluate's report of these bytes, uploaded by the evaluate job of the same run.
+  emulator.repo.addArtifact(run, `evaluation-${MODEL}`, {
+    'evaluate-report.json': JSON.stringify(evaluationReport(model)),
   });
   await bot.rest.checks.create({
     owner: owner(),
@@ -202,7 +235,11 @@ describe('publish-model', () => {
       assets.find((a) => a.name === 'manifest.json')?.data.toString() ?? '{}',
     ) as {
       model: { version: string };
-      publication: { commit: string; assets: { path: string; digest: string }[] };
+      publication: {
+        commit: string;
+        assets: { path: string; digest: string }[];
+        evaluation: unknown;
+      };
     };
     expect(manifest.model.version).toBe('1.0.0');
     expect(manifest.publication.commit).toBe(first.merge);
@@ -231,6 +268,18 @@ describe('publish-model', () => {
       emulator.repo.readFile(`mlops/promote/${MODEL}`, `.mlops-stages/${MODEL}.yml`)?.toString(),
     ).toContain('production: v1.0.0');
     expect(run.outputs['promotion-pr']).toContain(`/pull/${promotionPull}`);
+    // The evaluation of the pull request, found in its run's artifact, in the promotion pull
+    // request, the model card and the manifest.
+    expect(emulator.repo.issue(promotionPull)?.body).toContain('## Evaluation');
+    expect(emulator.repo.issue(promotionPull)?.body).toContain('0.9123');
+    expect(assets.find((a) => a.name === 'model-card.md')?.data.toString()).toContain(
+      '| accuracy | 0.9123 |',
+    );
+    expect(manifest.publication.evaluation).toEqual({
+      baselineVersion: null,
+      passed: true,
+      metrics: { accuracy: 0.9123 },
+    });
   });
 
   it('changes nothing when run again for the same commit', async () => {

@@ -18,10 +18,17 @@ import { MANIFEST_FILE, MODEL_FILE } from '../../core/registry/registry-port.js'
 import { writeFileAtomic } from '../fs/write-file-atomic.js';
 import { withGitHubErrors, type Octokit } from './octokit.js';
 
+/** The artifact evaluate uploads its report in (inside Actions). */
+export function evaluationArtifactName(model: string): string {
+  return `evaluation-${model}`;
+}
+
 export interface EvaluatedCandidate {
   readonly modelPath: string;
   /** The manifest `train` wrote, from the same artifact; null when the artifact has none. */
   readonly manifestPath: string | null;
+  /** That evaluation's report, when its run uploaded one for these bytes; else null. */
+  readonly reportPath: string | null;
   readonly digest: string;
   readonly runId: number;
   readonly checkRunUrl: string;
@@ -136,11 +143,75 @@ export async function downloadEvaluatedCandidate(
   options.logger.info(
     `Candidate from run ${runId} (artifact "${options.artifactName}"): ${MODEL_FILE} ${digest}, as evaluated.`,
   );
+  const reportPath = await downloadReport(options, runId, digest);
   return {
     modelPath,
     manifestPath,
+    reportPath,
     digest,
     runId,
     checkRunUrl: passed.html_url ?? passed.url,
   };
+}
+
+/**
+ * The evaluation report from the same run (`evaluation-<model>`), kept only when it describes
+ * these bytes; null when the run has none (an older evaluate, or one outside Actions).
+ */
+async function downloadReport(
+  options: FindEvaluatedCandidateOptions,
+  runId: number,
+  digest: string,
+): Promise<string | null> {
+  const { octokit, owner, repo } = options;
+  const name = evaluationArtifactName(options.model);
+  const { data: listed } = await withGitHubErrors(() =>
+    octokit.rest.actions.listWorkflowRunArtifacts({
+      owner,
+      repo,
+      run_id: runId,
+      name,
+      per_page: 100,
+    }),
+  );
+  const artifact = listed.artifacts
+    .filter((a) => a.name === name && !a.expired)
+    .sort((a, b) => b.id - a.id)[0];
+  if (artifact === undefined) {
+    options.logger.info(`Run ${runId} has no "${name}" artifact: publishing without its report.`);
+    return null;
+  }
+  const { data } = await withGitHubErrors(() =>
+    octokit.rest.actions.downloadArtifact({
+      owner,
+      repo,
+      artifact_id: artifact.id,
+      archive_format: 'zip',
+    }),
+  );
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(new Uint8Array(data as ArrayBuffer));
+  } catch {
+    options.logger.warning(`Artifact "${name}" of run ${runId} is not a readable zip: ignored.`);
+    return null;
+  }
+  for (const [entry, bytes] of Object.entries(entries)) {
+    if (!entry.endsWith('.json')) continue;
+    let candidate: unknown;
+    try {
+      candidate = (JSON.parse(Buffer.from(bytes).toString('utf8')) as { candidate?: unknown })
+        .candidate;
+    } catch {
+      continue;
+    }
+    if ((candidate as { digest?: unknown } | undefined)?.digest !== digest) continue;
+    const reportPath = path.join(options.destDir, 'evaluate-report.json');
+    await writeFileAtomic(reportPath, bytes);
+    return reportPath;
+  }
+  options.logger.warning(
+    `Artifact "${name}" of run ${runId} holds no report for ${digest}: publishing without it.`,
+  );
+  return null;
 }
