@@ -79,38 +79,10 @@ export async function downloadEvaluatedCandidate(
       `the "${options.checkName}" check run on ${where} does not record the candidate's digest and run (external_id ${JSON.stringify(digest)}, details_url ${JSON.stringify(passed.details_url)}); was it written by mlops-actions evaluate?`,
     );
   }
-  const { data: listed } = await withGitHubErrors(() =>
-    octokit.rest.actions.listWorkflowRunArtifacts({
-      owner,
-      repo,
-      run_id: runId,
-      name: options.artifactName,
-      per_page: 100,
-    }),
-  );
-  const artifact = listed.artifacts
-    .filter((a) => a.name === options.artifactName && !a.expired)
-    .sort((a, b) => b.id - a.id)[0];
-  if (artifact === undefined) {
+  const entries = await runArtifact(options, runId, options.artifactName);
+  if (entries === null) {
     throw new DataError(
       `workflow run ${runId}, which evaluated the candidate, has no unexpired artifact "${options.artifactName}" (train uploads it; artifacts expire after the repository's retention period).`,
-    );
-  }
-  const { data } = await withGitHubErrors(() =>
-    octokit.rest.actions.downloadArtifact({
-      owner,
-      repo,
-      artifact_id: artifact.id,
-      archive_format: 'zip',
-    }),
-  );
-  let entries: Record<string, Uint8Array>;
-  try {
-    entries = unzipSync(new Uint8Array(data as ArrayBuffer));
-  } catch (error) {
-    throw new DataError(
-      `artifact "${options.artifactName}" of run ${runId} is not a readable zip: ${(error as Error).message}`,
-      { cause: error },
     );
   }
   const find = (name: string) =>
@@ -163,37 +135,17 @@ async function downloadReport(
   runId: number,
   digest: string,
 ): Promise<string | null> {
-  const { octokit, owner, repo } = options;
   const name = evaluationArtifactName(options.model);
-  const { data: listed } = await withGitHubErrors(() =>
-    octokit.rest.actions.listWorkflowRunArtifacts({
-      owner,
-      repo,
-      run_id: runId,
-      name,
-      per_page: 100,
-    }),
-  );
-  const artifact = listed.artifacts
-    .filter((a) => a.name === name && !a.expired)
-    .sort((a, b) => b.id - a.id)[0];
-  if (artifact === undefined) {
-    options.logger.info(`Run ${runId} has no "${name}" artifact: publishing without its report.`);
+  let entries: Record<string, Uint8Array> | null;
+  try {
+    entries = await runArtifact(options, runId, name);
+  } catch (error) {
+    if (!(error instanceof DataError)) throw error;
+    options.logger.warning(`${error.message}: ignored.`);
     return null;
   }
-  const { data } = await withGitHubErrors(() =>
-    octokit.rest.actions.downloadArtifact({
-      owner,
-      repo,
-      artifact_id: artifact.id,
-      archive_format: 'zip',
-    }),
-  );
-  let entries: Record<string, Uint8Array>;
-  try {
-    entries = unzipSync(new Uint8Array(data as ArrayBuffer));
-  } catch {
-    options.logger.warning(`Artifact "${name}" of run ${runId} is not a readable zip: ignored.`);
+  if (entries === null) {
+    options.logger.info(`Run ${runId} has no "${name}" artifact: publishing without its report.`);
     return null;
   }
   for (const [entry, bytes] of Object.entries(entries)) {
@@ -214,4 +166,42 @@ async function downloadReport(
     `Artifact "${name}" of run ${runId} holds no report for ${digest}: publishing without it.`,
   );
   return null;
+}
+
+/** The files of a run's newest unexpired artifact `name`, unzipped; null when there is none. */
+async function runArtifact(
+  options: FindEvaluatedCandidateOptions,
+  runId: number,
+  name: string,
+): Promise<Record<string, Uint8Array> | null> {
+  const { octokit, owner, repo } = options;
+  const { data: listed } = await withGitHubErrors(() =>
+    octokit.rest.actions.listWorkflowRunArtifacts({
+      owner,
+      repo,
+      run_id: runId,
+      name,
+      per_page: 100,
+    }),
+  );
+  const artifact = listed.artifacts
+    .filter((a) => a.name === name && !a.expired)
+    .sort((a, b) => b.id - a.id)[0];
+  if (artifact === undefined) return null;
+  const { data } = await withGitHubErrors(() =>
+    octokit.rest.actions.downloadArtifact({
+      owner,
+      repo,
+      artifact_id: artifact.id,
+      archive_format: 'zip',
+    }),
+  );
+  try {
+    return unzipSync(new Uint8Array(data as ArrayBuffer));
+  } catch (error) {
+    throw new DataError(
+      `artifact "${name}" of run ${runId} is not a readable zip: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
 }
