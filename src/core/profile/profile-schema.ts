@@ -53,15 +53,22 @@ const numericShape = {
 
 type NumericJson = z.output<z.ZodObject<typeof numericShape>>;
 
+/** One count per value; false (with an issue) when the two lists differ in length. */
+function checkOneCountPerValue(
+  stats: { values: readonly unknown[]; counts: readonly number[] },
+  ctx: z.RefinementCtx,
+): boolean {
+  if (stats.values.length === stats.counts.length) return true;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['counts'],
+    message: `expected ${stats.values.length} counts (one per value), got ${stats.counts.length}`,
+  });
+  return false;
+}
+
 function checkNumeric(stats: NumericJson, ctx: z.RefinementCtx): void {
-  if (stats.values.length !== stats.counts.length) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['counts'],
-      message: `expected ${stats.values.length} counts (one per value), got ${stats.counts.length}`,
-    });
-    return;
-  }
+  if (!checkOneCountPerValue(stats, ctx)) return;
   for (let i = 1; i < stats.values.length; i++) {
     if (!((stats.values[i] as number) > (stats.values[i - 1] as number))) {
       ctx.addIssue({
@@ -104,13 +111,7 @@ const categoryShape = {
 type CategoryJson = z.output<z.ZodObject<typeof categoryShape>>;
 
 function checkCategories(stats: CategoryJson, ctx: z.RefinementCtx): void {
-  if (stats.values.length !== stats.counts.length) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['counts'],
-      message: `expected ${stats.values.length} counts (one per value), got ${stats.counts.length}`,
-    });
-  }
+  checkOneCountPerValue(stats, ctx);
   const seen = new Set<string>();
   stats.values.forEach((value, i) => {
     if (seen.has(value)) {
