@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
 import { loadFeatureMatrix } from '../../src/adapters/data/load-feature-matrix.js';
 import { loadOnnxModel } from '../../src/adapters/onnx/onnx-model.js';
@@ -12,6 +13,27 @@ import { parseDatasetSchema } from '../../src/core/schema/dataset-schema.js';
 import { trainBaseline } from '../../src/core/train/baselines.js';
 
 const example = path.resolve(import.meta.dirname, '../../examples/breast-cancer');
+const { onnx } = onnxProto;
+
+/** A model whose one output, `logits`, is its input: the test picks the logits directly. */
+function identityLogits(classes: number): Uint8Array {
+  const tensor = {
+    tensorType: {
+      elemType: onnx.TensorProto.DataType.FLOAT,
+      shape: { dim: [{ dimParam: 'N' }, { dimValue: classes }] },
+    },
+  };
+  return onnx.ModelProto.encode({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 17 }],
+    graph: {
+      name: 'identity',
+      node: [{ opType: 'Identity', input: ['features'], output: ['logits'] }],
+      input: [{ name: 'features', type: tensor }],
+      output: [{ name: 'logits', type: tensor }],
+    },
+  }).finish();
+}
 
 describe('scoreModel', () => {
   it.each([1, 50, 113, 4096])(
@@ -68,5 +90,49 @@ describe('scoreModel', () => {
       }),
     ).rejects.toThrow('the model predicted class index 1, but there are 1 classes ["malignant"]');
     await model.release();
+  });
+
+  it('turns two-class logits into softmax probabilities and argmax labels', async () => {
+    // Expected: numpy's softmax in float64 (exp(x - max) / sum), rounded to float32.
+    const logits = [
+      [1, 3, 0.11920291930437088, 0.8807970881462097],
+      [3, 1, 0.8807970881462097, 0.11920291930437088],
+      [0, 0, 0.5, 0.5],
+      [-50, 50, 3.783505853677006e-44, 1],
+      [2.5, -0.75, 0.9626731276512146, 0.037326887249946594],
+      [-1e-3, 1e-3, 0.49950000643730164, 0.5005000233650208],
+      [20, -20, 1, 4.24835413113866e-18],
+      [Number.NaN, 1, Number.NaN, Number.NaN],
+    ] as const;
+    const model = await loadOnnxModel(identityLogits(2));
+    const scores = await scoreModel(
+      model,
+      Float32Array.from(logits.flatMap(([a, b]) => [a, b])),
+      logits.length,
+      { task: 'binary-classification', features: ['a', 'b'], classes: ['no', 'yes'], batchSize: 3 },
+    );
+    await model.release();
+    expect(scores.probabilities).toBeInstanceOf(Float32Array);
+    expect([...(scores.probabilities ?? [])]).toEqual(logits.flatMap(([, , p, q]) => [p, q]));
+    // numpy's argmax: the first of equal values, and the first NaN.
+    expect([...(scores.labels ?? [])]).toEqual([1, 0, 0, 1, 0, 1, 0, 0]);
+  });
+
+  it('gives three-class logits the same softmax', async () => {
+    // numpy: softmax([1, 2, 3]) and softmax([0, 0, 0]) in float64, rounded to float32.
+    const model = await loadOnnxModel(identityLogits(3));
+    const scores = await scoreModel(model, Float32Array.of(1, 2, 3, 0, 0, 0), 2, {
+      task: 'multiclass-classification',
+      features: ['a', 'b', 'c'],
+      classes: ['x', 'y', 'z'],
+      batchSize: 1,
+    });
+    await model.release();
+    expect([...(scores.probabilities ?? [])]).toEqual(
+      [0.09003057330846786, 0.2447284758090973, 0.6652409434318542, 1 / 3, 1 / 3, 1 / 3].map(
+        Math.fround,
+      ),
+    );
+    expect([...(scores.labels ?? [])]).toEqual([2, 0]);
   });
 });
