@@ -15,14 +15,13 @@ import { trainBaseline } from '../../src/core/train/baselines.js';
 const example = path.resolve(import.meta.dirname, '../../examples/breast-cancer');
 const { onnx } = onnxProto;
 
+function tensorOf(elemType: number, columns: number) {
+  return { tensorType: { elemType, shape: { dim: [{ dimParam: 'N' }, { dimValue: columns }] } } };
+}
+
 /** A model whose one output, `logits`, is its input: the test picks the logits directly. */
 function identityLogits(classes: number): Uint8Array {
-  const tensor = {
-    tensorType: {
-      elemType: onnx.TensorProto.DataType.FLOAT,
-      shape: { dim: [{ dimParam: 'N' }, { dimValue: classes }] },
-    },
-  };
+  const tensor = tensorOf(onnx.TensorProto.DataType.FLOAT, classes);
   return onnx.ModelProto.encode({
     irVersion: 8,
     opsetImport: [{ domain: '', version: 17 }],
@@ -116,6 +115,49 @@ describe('scoreModel', () => {
     expect([...(scores.probabilities ?? [])]).toEqual(logits.flatMap(([, , p, q]) => [p, q]));
     // numpy's argmax: the first of equal values, and the first NaN.
     expect([...(scores.labels ?? [])]).toEqual([1, 0, 0, 1, 0, 1, 0, 0]);
+  });
+
+  it('keeps float64 logits in float64', async () => {
+    // numpy's softmax in float64, to a few units in the last place (its exp and V8's may differ
+    // in the last bit). The model's input stays float32 (what scoreModel feeds), so a
+    // Cast node turns it into doubles first.
+    const { DataType } = onnx.TensorProto;
+    const bytes = onnx.ModelProto.encode({
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 17 }],
+      graph: {
+        name: 'cast',
+        node: [
+          {
+            opType: 'Cast',
+            input: ['features'],
+            output: ['logits'],
+            attribute: [
+              { name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: DataType.DOUBLE },
+            ],
+          },
+        ],
+        input: [{ name: 'features', type: tensorOf(DataType.FLOAT, 2) }],
+        output: [{ name: 'logits', type: tensorOf(DataType.DOUBLE, 2) }],
+      },
+    }).finish();
+    const model = await loadOnnxModel(bytes);
+    const scores = await scoreModel(model, Float32Array.of(1, 3, 2.5, -0.75, 20, -20), 3, {
+      task: 'binary-classification',
+      features: ['a', 'b'],
+      classes: ['no', 'yes'],
+      batchSize: 2,
+    });
+    await model.release();
+    expect(scores.probabilities).toBeInstanceOf(Float64Array);
+    const expected = [
+      0.11920292202211755, 0.8807970779778825, 0.9626731126558706, 0.037326887344129464, 1,
+      4.248354255291589e-18,
+    ];
+    [...(scores.probabilities ?? [])].forEach((p, i) =>
+      expect(Math.abs(p - (expected[i] ?? NaN))).toBeLessThanOrEqual(1e-15 * (expected[i] ?? NaN)),
+    );
+    expect([...(scores.labels ?? [])]).toEqual([1, 0, 0]);
   });
 
   it('gives three-class logits the same softmax', async () => {
