@@ -13,7 +13,7 @@ import { loadDatasetSchema } from '../adapters/fs/load-dataset-schema.js';
 import { toDisplayPath } from '../adapters/fs/display-path.js';
 import { fileDigest } from '../adapters/fs/file-digest.js';
 import { writeFileAtomic } from '../adapters/fs/write-file-atomic.js';
-import { loadOnnxModel } from '../adapters/onnx/onnx-model.js';
+import { loadOnnxModel, type OnnxModel } from '../adapters/onnx/onnx-model.js';
 import { scoreModel, type Scores } from '../adapters/onnx/score-model.js';
 import { ConfigError, DataError } from '../core/errors.js';
 import { metadataList, metadataTask } from '../core/onnx/model-metadata.js';
@@ -92,6 +92,7 @@ export async function evaluate(
       ? null
       : (settings.classes ??
         metadataList(candidate.metadata['mlops.classes']) ??
+        namedColumnClasses(candidate) ??
         schemaClasses(schema));
 
   // The evaluation records, once, for both models.
@@ -298,3 +299,12 @@ function schemaClasses(schema: DatasetSchema): string[] | null {
 }
 
 export type { ResolvedBaseline };
+
+/**
+ * The classes a skl2onnx model names for its probability columns, in its order, when they are
+ * class values rather than the indexes 0..C-1 (which name nothing).
+ */
+function namedColumnClasses(model: OnnxModel): string[] | undefined {
+  const labels = Object.values(model.classLabels)[0];
+  return labels && !labels.every((label, i) => label === i) ? labels.map(String) : undefined;
+}

@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
+import { unwrapZipMap } from './unwrap-zipmap.js';
 import onnxProto from 'onnx-proto';
 import { ConfigError, DataError } from '../../core/errors.js';
 import type { Prediction } from '../../core/train/baseline-types.js';
@@ -58,6 +59,11 @@ export interface OnnxModel {
   readonly executionProviders: readonly ExecutionProvider[];
   /** Things the caller should tell the user, such as a fallback to the CPU. */
   readonly warnings: readonly string[];
+  /**
+   * The class of each column of a probability output, where the model says (a skl2onnx ZipMap,
+   * unwrapped into a plain [N, C] tensor when loaded).
+   */
+  readonly classLabels: Readonly<Record<string, readonly (string | number)[]>>;
   /** The model's metadata_props. */
   readonly metadata: Readonly<Record<string, string>>;
   /** Runs the model; returns the outputs asked for (default: every output). */
@@ -110,11 +116,15 @@ export async function loadOnnxModel(
   }
   const requested = [...new Set<ExecutionProvider>(options.executionProviders ?? ['cpu'])];
   if (requested.length === 0) requested.push('cpu');
+  const unwrapped = unwrapZipMap(bytes);
   const create = (providers: readonly ExecutionProvider[]) =>
     // From a path onnxruntime can find external-data files next to the model.
-    typeof source === 'string'
+    typeof source === 'string' && !unwrapped
       ? ort.InferenceSession.create(source, sessionOptions(providers, options.threads))
-      : ort.InferenceSession.create(bytes, sessionOptions(providers, options.threads));
+      : ort.InferenceSession.create(
+          unwrapped?.bytes ?? bytes,
+          sessionOptions(providers, options.threads),
+        );
   let session: ort.InferenceSession;
   let executionProviders: readonly ExecutionProvider[] = requested;
   const warnings: string[] = [];
@@ -155,6 +165,9 @@ export async function loadOnnxModel(
     warnings,
     inputs: session.inputMetadata.map(describeValue),
     outputs: session.outputMetadata.map(describeValue),
+    classLabels: Object.fromEntries(
+      (unwrapped?.zipMaps ?? []).map((zipMap) => [zipMap.output, zipMap.classLabels]),
+    ),
     metadata,
     async run(feeds, outputNames, into) {
       const tensors: Record<string, ort.Tensor> = {};

@@ -1,7 +1,7 @@
 /**
  * Runs a model over the evaluation set and reads its outputs as labels, probabilities, logits or
  * values, as `mlops.yml` says or as detected from the outputs' names and shapes. The one place
- * that knows how real models (ours, PyTorch exports, skl2onnx with `zipmap=False`) present their
+ * that knows how real models (ours, PyTorch exports, skl2onnx with or without its ZipMap) present their
  * predictions.
  *
  * The input matrix is float32 from the start and each batch is a view into it (no copy), so the
@@ -106,6 +106,13 @@ export async function scoreModel(
     );
   }
   const mapping = resolveOutputs(model, options);
+  const columnClasses = checkColumnClasses(model, mapping.probabilities, options.classes);
+  // skl2onnx's labels are the class values, not indexes: a model trained on 2 and 4 predicts 2
+  // and 4, which its ZipMap lists in column order.
+  const labelIndex =
+    columnClasses?.every((label) => typeof label === 'number') && !isIndexes(columnClasses)
+      ? new Map(columnClasses.map((label, index) => [label, index]))
+      : undefined;
   const wanted = [mapping.label, mapping.probabilities, mapping.logits, mapping.prediction].filter(
     (name): name is string => name !== undefined,
   );
@@ -241,7 +248,20 @@ export async function scoreModel(
         } else {
           const data = numeric(tensor, model, mapping.label);
           if (data.length !== count) throw shapeError(model, mapping.label, `[${count}]`, tensor);
-          copyLabels(data, labels, start, classes, labelError);
+          if (labelIndex) {
+            for (let i = 0; i < count; i++) {
+              const index = labelIndex.get(Number(data[i]));
+              if (index === undefined) {
+                throw new DataError(
+                  `the model predicted the class ${String(data[i])}, which is not one of its classes ${JSON.stringify(columnClasses)}`,
+                  { location: { file: model.name } },
+                );
+              }
+              labels[start + i] = index;
+            }
+          } else {
+            copyLabels(data, labels, start, classes, labelError);
+          }
         }
       } else if (probabilities && !labelled) {
         argmaxInto(probabilities, start, count, classes, labels);
@@ -410,6 +430,31 @@ function copyLabels(
     if (!Number.isSafeInteger(value) || value < 0 || value >= classes) throw outOfRangeError(value);
     labels[start + i] = value;
   }
+}
+
+/**
+ * The classes a model names for the columns of its probability output (a skl2onnx ZipMap), which
+ * must be the configured classes in the same order, or plain indexes 0..C-1.
+ */
+function checkColumnClasses(
+  model: OnnxModel,
+  output: string | undefined,
+  classes: readonly string[] | null,
+): readonly (string | number)[] | undefined {
+  const labels = output === undefined ? undefined : model.classLabels[output];
+  if (!labels || !classes) return labels;
+  const same =
+    labels.length === classes.length &&
+    (isIndexes(labels) || labels.every((label, i) => String(label) === classes[i]));
+  if (same) return labels;
+  throw new DataError(
+    `the model's output "${output}" holds the probabilities of the classes ${JSON.stringify(labels)}, in that order, but the classes here are ${JSON.stringify(classes)}; list the model's classes in that order in evaluate.classes`,
+    { location: { file: model.name } },
+  );
+}
+
+function isIndexes(labels: readonly (string | number)[]): boolean {
+  return labels.every((label, i) => label === i);
 }
 
 /** A class index the classes do not have: the model and the config disagree on the classes. */
