@@ -1,8 +1,8 @@
 /**
  * Runs a model over the evaluation set and reads its outputs as labels, probabilities, logits or
  * values, as `mlops.yml` says or as detected from the outputs' names and shapes. The one place
- * that knows how real models (ours, PyTorch exports, skl2onnx with or without its ZipMap) present their
- * predictions.
+ * that knows how real models (ours, PyTorch exports, skl2onnx with or without its ZipMap)
+ * present their predictions.
  *
  * The input matrix is float32 from the start and each batch is a view into it (no copy), so the
  * evaluation path costs little more than the bare `InferenceSession.run` loop (bench/evaluate).
