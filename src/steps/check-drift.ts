@@ -44,6 +44,7 @@ import type { DataProfile } from '../core/profile/profile.js';
 import { parseProfile } from '../core/profile/profile-schema.js';
 import type { DownloadedModel, StageAssignment } from '../core/registry/registry-port.js';
 import type { DatasetSchema } from '../core/schema/dataset-schema.js';
+import { modelClasses } from './model-classes.js';
 
 /** Where the production version's profile and model come from. */
 export interface DriftRegistry {
@@ -434,13 +435,7 @@ async function predictionDistributions(
     }
     return { distribution, classes: names };
   };
-  // Class names: the config's, else the model's metadata, else the schema's target values.
-  const classes = regression
-    ? null
-    : (configured ??
-      metadataList(onnx.metadata['mlops.classes']) ??
-      target?.values?.map(String) ??
-      null);
+  const classes = regression ? null : modelClasses({ configured, model: onnx, schema });
   if (!regression && classes === null) {
     throw new ConfigError(
       'the class names of the model are unknown: set evaluate.classes in mlops.yml (or the target values in the schema)',

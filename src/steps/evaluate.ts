@@ -13,7 +13,7 @@ import { loadDatasetSchema } from '../adapters/fs/load-dataset-schema.js';
 import { toDisplayPath } from '../adapters/fs/display-path.js';
 import { fileDigest } from '../adapters/fs/file-digest.js';
 import { writeFileAtomic } from '../adapters/fs/write-file-atomic.js';
-import { loadOnnxModel, type OnnxModel } from '../adapters/onnx/onnx-model.js';
+import { loadOnnxModel } from '../adapters/onnx/onnx-model.js';
 import { scoreModel, type Scores } from '../adapters/onnx/score-model.js';
 import { ConfigError, DataError } from '../core/errors.js';
 import { metadataList, metadataTask } from '../core/onnx/model-metadata.js';
@@ -34,6 +34,7 @@ import { correctness, mcnemarExact } from '../core/significance/mcnemar.js';
 import { pairedBootstrap } from '../core/significance/paired-bootstrap.js';
 import type { FeatureMatrix } from '../core/train/feature-matrix.js';
 import type { BaselineSource, ResolvedBaseline } from './evaluate-ports.js';
+import { modelClasses } from './model-classes.js';
 
 export interface EvaluateOptions {
   readonly cwd: string;
@@ -90,10 +91,7 @@ export async function evaluate(
   const classes =
     task === 'regression'
       ? null
-      : (settings.classes ??
-        metadataList(candidate.metadata['mlops.classes']) ??
-        namedColumnClasses(candidate) ??
-        schemaClasses(schema));
+      : modelClasses({ configured: settings.classes, model: candidate, schema });
 
   // The evaluation records, once, for both models.
   const patterns =
@@ -293,18 +291,4 @@ function taskFromSchema(schema: DatasetSchema): Task {
   return 'multiclass-classification';
 }
 
-function schemaClasses(schema: DatasetSchema): string[] | null {
-  const target = Object.values(schema.columns).find((column) => column.role === 'target');
-  return target?.values?.map(String) ?? (target?.type === 'boolean' ? ['false', 'true'] : null);
-}
-
 export type { ResolvedBaseline };
-
-/**
- * The classes a skl2onnx model names for its probability columns, in its order, when they are
- * class values rather than the indexes 0..C-1 (which name nothing).
- */
-function namedColumnClasses(model: OnnxModel): string[] | undefined {
-  const labels = Object.values(model.classLabels)[0];
-  return labels && !labels.every((label, i) => label === i) ? labels.map(String) : undefined;
-}
