@@ -7,16 +7,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadFeatureMatrix } from '../adapters/data/load-feature-matrix.js';
-import { metadataList } from '../core/onnx/model-metadata.js';
 import { expandDataPaths } from '../adapters/data/open-dataset.js';
 import { profileDataset } from '../adapters/data/profile-dataset.js';
 import { toDisplayPath } from '../adapters/fs/display-path.js';
 import type { LoadedConfig } from '../adapters/fs/load-config.js';
 import { loadDatasetSchema } from '../adapters/fs/load-dataset-schema.js';
 import { writeFileAtomic } from '../adapters/fs/write-file-atomic.js';
-import { loadOnnxModel } from '../adapters/onnx/onnx-model.js';
-import { scoreModel } from '../adapters/onnx/score-model.js';
 import {
   categoricalDistributionFrom,
   numericDistributionFrom,
@@ -40,11 +36,12 @@ import {
 } from '../core/drift-report/report.js';
 import { ConfigError, DataError, isUserError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { DataProfile } from '../core/profile/profile.js';
+import { profilePredictionDistribution, type DataProfile } from '../core/profile/profile.js';
 import { parseProfile } from '../core/profile/profile-schema.js';
 import type { DownloadedModel, StageAssignment } from '../core/registry/registry-port.js';
 import type { DatasetSchema } from '../core/schema/dataset-schema.js';
-import { modelClasses } from './model-classes.js';
+import { openModelPredictor, type DataFile } from '../adapters/onnx/model-predictor.js';
+import { fileDigest } from '../adapters/fs/file-digest.js';
 
 /** Where the production version's profile and model come from. */
 export interface DriftRegistry {
@@ -202,8 +199,9 @@ export async function checkDrift(options: CheckDriftOptions): Promise<CheckDrift
   let prediction: PredictionDistributions | null = null;
   const modelChoice = options.model ?? 'production';
   if (modelChoice !== 'none') {
-    // A profile holds no predictions: the model's outputs on the training data stand in for them.
-    const predictionReference =
+    // Reference predictions: the reference profile's own when it holds this model's, else the
+    // model's outputs on the reference data (the training data when the reference is a profile).
+    const referenceFiles =
       reference.files ??
       (config.data.train !== undefined
         ? await expandDataPaths(
@@ -211,28 +209,22 @@ export async function checkDrift(options: CheckDriftOptions): Promise<CheckDrift
             cwd,
           ).catch(() => null)
         : null);
-    if (predictionReference === null) {
-      notes.push(
-        'Prediction drift was skipped: the reference is a profile, which holds no predictions, and mlops.yml names no training data (data.train) to score instead.',
-      );
-    } else {
-      try {
-        const modelPath = await resolveModel(modelChoice, options, reference.productionVersion);
-        if (modelPath === null) {
-          notes.push('Prediction drift was skipped: no production model is registered.');
-        } else {
-          prediction = await predictionDistributions(
-            modelPath,
-            schema,
-            predictionReference,
-            currentFiles,
-            loaded,
-          );
-        }
-      } catch (error) {
-        if (!isUserError(error)) throw error;
-        notes.push(`Prediction drift was skipped: ${error.message}`);
+    try {
+      const modelPath = await resolveModel(modelChoice, options, reference.productionVersion);
+      if (modelPath === null) {
+        notes.push('Prediction drift was skipped: no production model is registered.');
+      } else {
+        prediction = await predictionDistributions({
+          modelPath,
+          schema,
+          reference: { profile: reference.profile, files: referenceFiles },
+          currentFiles,
+          loaded,
+        });
       }
+    } catch (error) {
+      if (!isUserError(error)) throw error;
+      notes.push(`Prediction drift was skipped: ${error.message}`);
     }
   }
 
@@ -384,64 +376,42 @@ async function resolveModel(
   return downloaded.path;
 }
 
-async function predictionDistributions(
-  modelPath: string,
-  schema: DatasetSchema,
-  referenceFiles: readonly { path: string; displayName: string }[],
-  currentFiles: readonly { path: string; displayName: string }[],
-  loaded: LoadedConfig,
-): Promise<PredictionDistributions> {
-  const onnx = await loadOnnxModel(modelPath, {
-    displayName: toDisplayPath(process.cwd(), modelPath),
+/**
+ * The model's predictions on both sides. The reference side comes from the reference profile
+ * when it holds this model's predictions, else from scoring the reference files.
+ */
+async function predictionDistributions(options: {
+  readonly modelPath: string;
+  readonly schema: DatasetSchema;
+  readonly reference: { readonly profile: DataProfile; readonly files: readonly DataFile[] | null };
+  readonly currentFiles: readonly DataFile[];
+  readonly loaded: LoadedConfig;
+}): Promise<PredictionDistributions> {
+  const predictor = await openModelPredictor({
+    modelPath: options.modelPath,
+    displayName: toDisplayPath(process.cwd(), options.modelPath),
+    schema: options.schema,
+    config: options.loaded.config,
   });
-  const target = Object.values(schema.columns).find((c) => c.role === 'target');
-  const task =
-    loaded.config.model.task ??
-    (target === undefined || target.type === 'number' ? 'regression' : 'multiclass-classification');
-  const regression = task === 'regression';
-  const configured = loaded.config.evaluate?.classes;
-  const predict = async (
-    files: readonly { path: string; displayName: string }[],
-    classes: readonly string[] | null,
-  ) => {
-    // Features only: fresh data has no labels yet.
-    const matrix = await loadFeatureMatrix(files, schema, {
-      targetKind: regression ? 'values' : 'classes',
-      unlabelled: true,
-      ...(classes !== null ? { classes } : {}),
-    });
-    const names = regression ? null : (classes ?? []);
-    const features = metadataList(onnx.metadata['mlops.features']) ?? [...matrix.featureNames];
-    const F = matrix.featureNames.length;
-    const index = features.map((f) => matrix.featureNames.indexOf(f));
-    const x = new Float32Array(matrix.rows * features.length);
-    for (let r = 0; r < matrix.rows; r++) {
-      for (let f = 0; f < features.length; f++)
-        x[r * features.length + f] = matrix.x[r * F + (index[f] ?? 0)] ?? NaN;
+  try {
+    const distributionOf = (predictions: string[] | Float64Array): Distribution =>
+      predictions instanceof Float64Array
+        ? numericDistributionFrom(predictions)
+        : categoricalDistributionFrom(predictions);
+    const current = distributionOf(await predictor.predict(options.currentFiles));
+    const digest = (await fileDigest(options.modelPath)).digest;
+    const kept = options.reference.profile.predictions;
+    if (kept?.model === digest) {
+      const reference = profilePredictionDistribution(options.reference.profile);
+      if (reference) return { reference: reference.distribution, current };
     }
-    const scores = await scoreModel(onnx, x, matrix.rows, {
-      task,
-      features,
-      classes: names,
-      outputs: loaded.config.evaluate?.outputs,
-      batchSize: loaded.config.evaluate?.['batch-size'] ?? 4096,
-    });
-    let distribution: Distribution;
-    if (regression) distribution = numericDistributionFrom(scores.values ?? new Float64Array(0));
-    else {
-      distribution = categoricalDistributionFrom(
-        Array.from(scores.labels ?? new Int32Array(0), (i) => names?.[i] ?? String(i)),
+    if (options.reference.files === null) {
+      throw new DataError(
+        `the reference profile holds ${kept ? `the predictions of another model (${kept.model})` : 'no predictions'}, and mlops.yml names no training data (data.train) to score instead`,
       );
     }
-    return { distribution, classes: names };
-  };
-  const classes = regression ? null : modelClasses({ configured, model: onnx, schema });
-  if (!regression && classes === null) {
-    throw new ConfigError(
-      'the class names of the model are unknown: set evaluate.classes in mlops.yml (or the target values in the schema)',
-    );
+    return { reference: distributionOf(await predictor.predict(options.reference.files)), current };
+  } finally {
+    await predictor.release();
   }
-  const ref = await predict(referenceFiles, classes);
-  const cur = await predict(currentFiles, classes);
-  return { reference: ref.distribution, current: cur.distribution };
 }

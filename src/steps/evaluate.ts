@@ -34,7 +34,7 @@ import { correctness, mcnemarExact } from '../core/significance/mcnemar.js';
 import { pairedBootstrap } from '../core/significance/paired-bootstrap.js';
 import type { FeatureMatrix } from '../core/train/feature-matrix.js';
 import type { BaselineSource, ResolvedBaseline } from './evaluate-ports.js';
-import { modelClasses } from './model-classes.js';
+import { modelClasses } from '../adapters/onnx/model-classes.js';
 
 export interface EvaluateOptions {
   readonly cwd: string;

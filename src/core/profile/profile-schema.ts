@@ -31,10 +31,15 @@ import { formatPath } from '../config/located-yaml.js';
 import { DataError } from '../errors.js';
 import type { CategorySummary } from './category-summary.js';
 import type { NumericSummary } from './numeric-summary.js';
-import { isoDateTime, type ColumnProfile, type DataProfile } from './profile.js';
+import {
+  isoDateTime,
+  type ColumnProfile,
+  type DataProfile,
+  type PredictionProfile,
+} from './profile.js';
 
 const count = z.int().min(0);
-const role = z.enum(['feature', 'target']);
+const role = z.enum(['feature', 'target', 'prediction']);
 
 const numericShape = {
   count,
@@ -199,14 +204,37 @@ export const profileJsonSchema = z
       maxCategories: z.int().min(1),
     }),
     columns: z.record(z.string(), columnJson),
+    predictions: z
+      .strictObject({
+        model: z
+          .string()
+          .regex(/^sha256:[0-9a-f]{64}$/, 'expected sha256: and 64 lower-case hexadecimal digits'),
+        column: z.discriminatedUnion('type', [numericColumn, categoricalColumn]),
+      })
+      .optional()
+      .describe("The model's predictions on the profiled records, profiled like a column"),
   })
   .superRefine((profile, ctx) => {
-    for (const [name, column] of Object.entries(profile.columns)) {
+    const checked: [readonly string[], ColumnJson][] = Object.entries(profile.columns).map(
+      ([name, column]) => [['columns', name], column],
+    );
+    if (profile.predictions) checked.push([['predictions', 'column'], profile.predictions.column]);
+    for (const [path, column] of checked) {
+      const prediction = path[0] === 'predictions';
+      if ((column.role === 'prediction') !== prediction) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'role'],
+          message: prediction
+            ? 'the predictions column has role prediction'
+            : 'only the predictions column has role prediction',
+        });
+      }
       const total = column.missing + column.invalid + validValues(column);
       if (total !== profile.rows) {
         ctx.addIssue({
           code: 'custom',
-          path: ['columns', name],
+          path: [...path],
           message: `missing, invalid and valid values add up to ${total}, but the profile has ${profile.rows} rows`,
         });
       }
@@ -285,8 +313,18 @@ export function serializeProfile(profile: DataProfile): ProfileJson {
     columns: Object.fromEntries(
       [...profile.columns].map(([name, column]) => [name, columnToJson(column)]),
     ),
+    ...(profile.predictions
+      ? {
+          predictions: {
+            model: profile.predictions.model,
+            column: columnToJson(profile.predictions.column) as PredictionColumnJson,
+          },
+        }
+      : {}),
   };
 }
+
+type PredictionColumnJson = NonNullable<ProfileJson['predictions']>['column'];
 
 function numericFromJson(stats: NumericJson): NumericSummary {
   return {
@@ -363,5 +401,12 @@ export function parseProfile(json: unknown, file: string): DataProfile {
     columns: new Map(
       Object.entries(profile.columns).map(([name, column]) => [name, columnFromJson(column)]),
     ),
+    ...(profile.predictions ? { predictions: predictionsFromJson(profile.predictions) } : {}),
   };
+}
+
+function predictionsFromJson(json: NonNullable<ProfileJson['predictions']>): PredictionProfile {
+  const column = columnFromJson(json.column);
+  // The schema admits only number, integer, category, string and boolean columns here.
+  return { model: json.model, column: column as PredictionProfile['column'] };
 }

@@ -77,7 +77,8 @@ export const DEFAULT_PROFILE_OPTIONS: ProfileOptions = {
   maxCategories: 100_000,
 };
 
-export type ProfiledRole = 'feature' | 'target';
+/** `prediction`: the model's outputs on the profiled records (see `PredictionProfile`). */
+export type ProfiledRole = 'feature' | 'target' | 'prediction';
 
 interface ColumnBase {
   readonly role: ProfiledRole;
@@ -132,6 +133,19 @@ export interface DataProfile {
   readonly options: ProfileOptions;
   /** Profiled columns in schema order. */
   readonly columns: ReadonlyMap<string, ColumnProfile>;
+  /** The model's predictions on the same records, where the profile was made with a model. */
+  readonly predictions?: PredictionProfile;
+}
+
+/**
+ * A model's predictions on the profiled records, profiled like a column (class labels as a
+ * category, regression values as a number), so that a drift check against a published profile
+ * can test prediction drift without the training data at hand.
+ */
+export interface PredictionProfile {
+  /** `sha256:<hex>` of the ONNX model that made them. */
+  readonly model: string;
+  readonly column: NumericColumnProfile | CategoricalColumnProfile;
 }
 
 /** Checks options, filling in defaults; a bad value is a ConfigError. */
@@ -465,6 +479,33 @@ export function createProfileBuilder(init: ProfileBuilderInit): ProfileBuilder {
   };
 }
 
+/** Profiles a model's predictions: class labels, or regression values. */
+export function profilePredictions(init: {
+  readonly model: string;
+  readonly predictions: readonly string[] | Float64Array;
+  readonly options?: Partial<ProfileOptions>;
+}): PredictionProfile {
+  const options = resolveProfileOptions(init.options);
+  const numeric = init.predictions instanceof Float64Array;
+  const builder = columnBuilder(
+    numeric ? 'number' : 'category',
+    'prediction',
+    options,
+    new LogBucketRounding(options.alpha),
+  );
+  const chunk = 8192;
+  const scratch = new Float64Array(chunk);
+  for (let start = 0; start < init.predictions.length; start += chunk) {
+    const part = init.predictions.slice(start, start + chunk);
+    builder.add(numeric ? Array.from(part as Float64Array) : (part as string[]), scratch);
+  }
+  const column = builder.finish();
+  if (column.type !== 'number' && column.type !== 'category') {
+    throw new TypeError(`a prediction column profiles as ${column.type}`);
+  }
+  return { model: init.model, column };
+}
+
 function sameOptions(a: ProfileOptions, b: ProfileOptions): boolean {
   return (
     a.maxDistinct === b.maxDistinct && a.alpha === b.alpha && a.maxCategories === b.maxCategories
@@ -551,6 +592,7 @@ export function mergeProfiles(a: DataProfile, b: DataProfile): DataProfile {
     }
     columns.set(name, mergeColumn(name, column, other, a.options, rounding));
   }
+  const predictions = mergePredictions(a.predictions, b.predictions, a.options, rounding);
   const files = new Map<string, string | undefined>();
   for (const file of [...a.files, ...b.files]) addFileTo(files, file.path, file.sha256);
   const created =
@@ -564,7 +606,28 @@ export function mergeProfiles(a: DataProfile, b: DataProfile): DataProfile {
     ...(created === undefined ? {} : { created }),
     options: a.options,
     columns,
+    ...(predictions ? { predictions } : {}),
   };
+}
+
+/** Predictions merge only when both profiles hold them, from the same model. */
+function mergePredictions(
+  a: PredictionProfile | undefined,
+  b: PredictionProfile | undefined,
+  options: ProfileOptions,
+  rounding: LogBucketRounding,
+): PredictionProfile | undefined {
+  if (a === undefined && b === undefined) return undefined;
+  if (a === undefined || b === undefined || a.model !== b.model) {
+    throw new DataError(
+      `cannot merge profiles: one holds the predictions of ${a?.model ?? 'no model'}, the other of ${b?.model ?? 'no model'}`,
+    );
+  }
+  const column = mergeColumn('(predictions)', a.column, b.column, options, rounding);
+  if (column.type !== 'number' && column.type !== 'category') {
+    throw new TypeError(`a prediction column merged as ${column.type}`);
+  }
+  return { model: a.model, column };
 }
 
 /** One distribution offered to the drift tests. */
@@ -626,7 +689,21 @@ export function profileColumnDistributions(
     const known = [...profile.columns.keys()].join(', ');
     throw new DataError(`the profile has no column "${column}" (it has: ${known})`);
   }
-  const { alpha } = profile.options;
+  return columnDistributions(column, p, profile.options.alpha);
+}
+
+/** The distribution of the predictions a profile holds, named `prediction`; null without. */
+export function profilePredictionDistribution(profile: DataProfile): NamedDistribution | null {
+  if (!profile.predictions) return null;
+  const [distribution] = columnDistributions(
+    'prediction',
+    profile.predictions.column,
+    profile.options.alpha,
+  );
+  return distribution ?? null;
+}
+
+function columnDistributions(column: string, p: ColumnProfile, alpha: number): NamedDistribution[] {
   switch (p.type) {
     case 'number':
     case 'integer':

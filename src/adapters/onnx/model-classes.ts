@@ -4,9 +4,9 @@
  * ZipMap gives its probability columns, the schema's target values. Evaluation and prediction
  * drift read a model the same way.
  */
-import type { OnnxModel } from '../adapters/onnx/onnx-model.js';
-import { metadataList } from '../core/onnx/model-metadata.js';
-import type { DatasetSchema } from '../core/schema/dataset-schema.js';
+import type { OnnxModel } from './onnx-model.js';
+import { metadataList } from '../../core/onnx/model-metadata.js';
+import type { DatasetSchema } from '../../core/schema/dataset-schema.js';
 
 export function modelClasses(options: {
   readonly configured: readonly string[] | undefined;

@@ -1,0 +1,80 @@
+/**
+ * A model's predictions on data files that may have no labels yet: class labels by name, or
+ * regression values. Prediction drift compares them between the reference and fresh data, and a
+ * published profile keeps them for the training data (so the drift check needs no training data).
+ */
+import { loadFeatureMatrix } from '../data/load-feature-matrix.js';
+import { ConfigError } from '../../core/errors.js';
+import type { MlopsConfig } from '../../core/config/mlops-config.js';
+import type { Task } from '../../core/evaluate/report.js';
+import { metadataList } from '../../core/onnx/model-metadata.js';
+import type { DatasetSchema } from '../../core/schema/dataset-schema.js';
+import { modelClasses } from './model-classes.js';
+import { loadOnnxModel } from './onnx-model.js';
+import { scoreModel } from './score-model.js';
+
+/** A data file as `expandDataPaths` finds it. */
+export type DataFile = { readonly path: string; readonly displayName: string };
+
+export interface ModelPredictor {
+  readonly task: Task;
+  /** Class names in the model's order; null for regression. */
+  readonly classes: readonly string[] | null;
+  /** Class labels (classification) or values (regression), one per record. */
+  predict(files: readonly DataFile[]): Promise<string[] | Float64Array>;
+  release(): Promise<void>;
+}
+
+export async function openModelPredictor(options: {
+  readonly modelPath: string;
+  readonly displayName: string;
+  readonly schema: DatasetSchema;
+  readonly config: MlopsConfig;
+}): Promise<ModelPredictor> {
+  const { schema, config } = options;
+  const onnx = await loadOnnxModel(options.modelPath, { displayName: options.displayName });
+  const target = Object.values(schema.columns).find((c) => c.role === 'target');
+  const task: Task =
+    config.model.task ??
+    (target === undefined || target.type === 'number' ? 'regression' : 'multiclass-classification');
+  const regression = task === 'regression';
+  const classes = regression
+    ? null
+    : modelClasses({ configured: config.evaluate?.classes, model: onnx, schema });
+  if (!regression && classes === null) {
+    await onnx.release();
+    throw new ConfigError(
+      'the class names of the model are unknown: set evaluate.classes in mlops.yml (or the target values in the schema)',
+    );
+  }
+  return {
+    task,
+    classes,
+    async predict(files) {
+      // Features only: fresh data has no labels yet.
+      const matrix = await loadFeatureMatrix(files, schema, {
+        targetKind: regression ? 'values' : 'classes',
+        unlabelled: true,
+        ...(classes !== null ? { classes } : {}),
+      });
+      const features = metadataList(onnx.metadata['mlops.features']) ?? [...matrix.featureNames];
+      const F = matrix.featureNames.length;
+      const index = features.map((f) => matrix.featureNames.indexOf(f));
+      const x = new Float32Array(matrix.rows * features.length);
+      for (let r = 0; r < matrix.rows; r++) {
+        for (let f = 0; f < features.length; f++)
+          x[r * features.length + f] = matrix.x[r * F + (index[f] ?? 0)] ?? NaN;
+      }
+      const scores = await scoreModel(onnx, x, matrix.rows, {
+        task,
+        features,
+        classes,
+        outputs: config.evaluate?.outputs,
+        batchSize: config.evaluate?.['batch-size'] ?? 4096,
+      });
+      if (regression) return scores.values ?? new Float64Array(0);
+      return Array.from(scores.labels ?? new Int32Array(0), (i) => classes?.[i] ?? String(i));
+    },
+    release: () => onnx.release(),
+  };
+}
