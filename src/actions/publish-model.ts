@@ -76,7 +76,13 @@ await runEntrypoint(async () => {
       ? path.resolve(cwd, profileInput)
       : existsSync(besideModel(PROFILE_FILE))
         ? besideModel(PROFILE_FILE)
-        : await buildProfileFile({ cwd, loaded, output: path.join(temp, PROFILE_FILE), logger });
+        : await buildProfileFile({
+            cwd,
+            loaded,
+            output: path.join(temp, PROFILE_FILE),
+            logger,
+            modelPath,
+          });
   const reportInput = optionalInput('report');
 
   const result = await publishModel({

@@ -108,8 +108,13 @@ describe('mlops publish and promote (local registry)', { timeout: 60_000 }, () =
     expect(await readFile(path.join(dir, 'model-card.md'), 'utf8')).toContain('breast-cancer');
     const profile = JSON.parse(await readFile(path.join(dir, 'profile.json'), 'utf8')) as {
       rows: number;
+      predictions?: { model: string; column: { values: string[]; counts: number[] } };
     };
     expect(profile.rows).toBe(455); // data/train.csv: 455 records
+    // The model's predictions on the same records, for prediction drift without the data.
+    expect(profile.predictions?.model).toBe(await sha256(path.join(dir, 'model.onnx')));
+    expect([...(profile.predictions?.column.values ?? [])].sort()).toEqual(['benign', 'malignant']);
+    expect(profile.predictions?.column.counts.reduce((a, b) => a + b, 0)).toBe(455);
   });
 
   it('a re-run finds its version and writes nothing', async () => {

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { Cell, DataBatch } from '../../src/core/data/batch.js';
 import { DataError } from '../../src/core/errors.js';
 import { parseProfile, serializeProfile } from '../../src/core/profile/profile-schema.js';
-import { createProfileBuilder, type DataProfile } from '../../src/core/profile/profile.js';
+import {
+  createProfileBuilder,
+  mergeProfiles,
+  profilePredictionDistribution,
+  profilePredictions,
+  type DataProfile,
+} from '../../src/core/profile/profile.js';
 import { parseDatasetSchema } from '../../src/core/schema/dataset-schema.js';
 
 function batch(columns: string[], rows: Cell[][], file = 'data.csv'): DataBatch {
@@ -173,5 +179,95 @@ describe('profile.json', () => {
     expect(delay?.type === 'integer' && delay.values.length).toBe(4321);
     const bytes = Buffer.byteLength(JSON.stringify(serializeProfile(profile)));
     expect(bytes).toBeLessThan(200_000);
+  });
+});
+
+describe('predictions in a profile', () => {
+  const model = `sha256:${'c'.repeat(64)}`;
+  // 60 records: "yes" for every third, "no" otherwise (20 and 40).
+  const labels = Array.from({ length: 60 }, (_, r) => (r % 3 === 0 ? 'yes' : 'no'));
+  const withLabels = (): DataProfile => ({
+    ...sample(),
+    predictions: profilePredictions({
+      model,
+      predictions: labels,
+      options: { maxDistinct: 20, maxCategories: 4 },
+    }),
+  });
+
+  it('profiles class labels as a category and regression values as a number', () => {
+    const profile = withLabels();
+    expect(profile.predictions?.column).toMatchObject({ type: 'category', role: 'prediction' });
+    const distribution = profilePredictionDistribution(profile);
+    expect(distribution?.kind).toBe('categorical');
+    expect(distribution?.distribution).toEqual({
+      counts: new Map([
+        ['no', 40],
+        ['yes', 20],
+      ]),
+      missing: 0,
+    });
+    const values = profilePredictions({ model, predictions: Float64Array.of(0.5, 0.5, 2, NaN) });
+    expect(values.column).toMatchObject({
+      type: 'number',
+      values: Float64Array.of(0.5, 2),
+      counts: Float64Array.of(2, 1),
+      nan: 1,
+    });
+    expect(profilePredictionDistribution(sample())).toBeNull();
+  });
+
+  it('round-trips, under a documented field', () => {
+    const profile = withLabels();
+    expect(roundTrip(profile)).toEqual(profile);
+    const out = JSON.parse(JSON.stringify(serializeProfile(profile)));
+    expect(out.predictions).toMatchObject({
+      model,
+      column: { type: 'category', role: 'prediction', values: ['no', 'yes'], counts: [40, 20] },
+    });
+  });
+
+  it.each([
+    ['a bad model digest', (j: any) => (j.predictions.model = 'abc'), 'predictions.model'],
+    [
+      'a prediction count that does not add up',
+      (j: any) => (j.predictions.column.counts[0] = 41),
+      'predictions.column',
+    ],
+    [
+      'a data column posing as predictions',
+      (j: any) => (j.columns.b.role = 'prediction'),
+      'columns.b.role',
+    ],
+    [
+      'predictions with a data role',
+      (j: any) => (j.predictions.column.role = 'target'),
+      'predictions.column.role',
+    ],
+  ])('refuses %s', (_, breakIt, field) => {
+    const broken: any = JSON.parse(JSON.stringify(serializeProfile(withLabels())));
+    breakIt(broken);
+    expect(errorOf(broken).location).toEqual({ file: 'models/m/profile.json', field });
+  });
+
+  it('merges predictions of the same model, and refuses to mix models', () => {
+    const merged = mergeProfiles(withLabels(), withLabels());
+    expect(profilePredictionDistribution(merged)?.distribution).toEqual({
+      counts: new Map([
+        ['no', 80],
+        ['yes', 40],
+      ]),
+      missing: 0,
+    });
+    const other = {
+      ...withLabels(),
+      predictions: { ...withLabels().predictions!, model: `sha256:${'d'.repeat(64)}` },
+    };
+    expect(() => mergeProfiles(withLabels(), other)).toThrowErrorMatchingInlineSnapshot(
+      `[DataError: cannot merge profiles: one holds the predictions of sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc, the other of sha256:dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd]`,
+    );
+    expect(() => mergeProfiles(withLabels(), sample())).toThrowErrorMatchingInlineSnapshot(
+      `[DataError: cannot merge profiles: one holds the predictions of sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc, the other of no model]`,
+    );
   });
 });

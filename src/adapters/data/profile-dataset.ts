@@ -8,13 +8,16 @@ import type { LoadedConfig } from '../fs/load-config.js';
 import { loadDatasetSchema } from '../fs/load-dataset-schema.js';
 import { fileDigest } from '../fs/file-digest.js';
 import { writeFileAtomic } from '../fs/write-file-atomic.js';
-import { DataError } from '../../core/errors.js';
+import type { MlopsConfig } from '../../core/config/mlops-config.js';
+import { DataError, isUserError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import {
   createProfileBuilder,
+  profilePredictions,
   type DataProfile,
   type ProfileOptions,
 } from '../../core/profile/profile.js';
+import { openModelPredictor } from '../onnx/model-predictor.js';
 import { serializeProfile } from '../../core/profile/profile-schema.js';
 import type { DatasetSchema } from '../../core/schema/dataset-schema.js';
 import { expandDataPaths, readDataset } from './open-dataset.js';
@@ -75,14 +78,57 @@ export async function profileDataset(options: {
 }
 
 /**
- * Writes the profile of the config's training data to `output`; null (and nothing written) when
- * the config names no training data.
+ * The profile with the model's predictions on the same data files added (class labels or
+ * values), so that a drift check against it can test prediction drift without the data.
+ */
+export async function withPredictions(
+  profile: DataProfile,
+  options: {
+    readonly modelPath: string;
+    readonly displayName: string;
+    readonly patterns: readonly string[];
+    readonly cwd: string;
+    readonly schema: DatasetSchema;
+    readonly config: MlopsConfig;
+  },
+): Promise<DataProfile> {
+  const predictor = await openModelPredictor(options);
+  try {
+    const files = await expandDataPaths([...options.patterns], options.cwd);
+    const predictions = await predictor.predict(files);
+    if (predictions.length !== profile.rows) {
+      // Records the profile left out as damaged are not read for prediction either; a mismatch
+      // would make the prediction column disagree with the profile's row count.
+      throw new DataError(
+        `the model scored ${predictions.length} records, but the profile holds ${profile.rows}; the predictions are left out`,
+        { location: { file: options.displayName } },
+      );
+    }
+    return {
+      ...profile,
+      predictions: profilePredictions({
+        model: (await fileDigest(options.modelPath)).digest,
+        predictions,
+        options: profile.options,
+      }),
+    };
+  } finally {
+    await predictor.release();
+  }
+}
+
+/**
+ * Writes the profile of the config's training data to `output`, with the predictions of the
+ * model at `modelPath` when given (a model that cannot score the data is a warning, not a
+ * failure: the profile is written without them); null (and nothing written) when the config
+ * names no training data.
  */
 export async function buildProfileFile(options: {
   readonly cwd: string;
   readonly loaded: LoadedConfig;
   readonly output: string;
   readonly logger: Logger;
+  readonly modelPath?: string | undefined;
 }): Promise<string | null> {
   const { config, dir } = options.loaded;
   if (config.data.train === undefined) return null;
@@ -91,14 +137,33 @@ export async function buildProfileFile(options: {
     schemaPath,
     path.relative(options.cwd, schemaPath) || schemaPath,
   );
-  const profile = await profileDataset({
+  let profile = await profileDataset({
     patterns: config.data.train,
     cwd: dir,
     schema,
     nullValues: config.data['null-values'],
     logger: options.logger,
   });
+  if (options.modelPath !== undefined) {
+    try {
+      profile = await withPredictions(profile, {
+        modelPath: options.modelPath,
+        displayName: path.relative(options.cwd, options.modelPath) || options.modelPath,
+        patterns: config.data.train,
+        cwd: dir,
+        schema,
+        config,
+      });
+    } catch (error) {
+      if (!isUserError(error)) throw error;
+      options.logger.warning(
+        `The profile is published without the model's predictions: ${error.message}`,
+      );
+    }
+  }
   await writeFileAtomic(options.output, `${JSON.stringify(serializeProfile(profile))}\n`);
-  options.logger.info(`Profiled the training data: ${profile.rows} records -> ${options.output}`);
+  options.logger.info(
+    `Profiled the training data${profile.predictions ? " and the model's predictions on it" : ''}: ${profile.rows} records -> ${options.output}`,
+  );
   return options.output;
 }

@@ -3,7 +3,7 @@
  * and `mlops profile merge` merges the profiles of shards into the profile of the whole.
  */
 import path from 'node:path';
-import { profileDataset } from '../../adapters/data/profile-dataset.js';
+import { profileDataset, withPredictions } from '../../adapters/data/profile-dataset.js';
 import { toDisplayPath } from '../../adapters/fs/display-path.js';
 import { loadMlopsConfig } from '../../adapters/fs/load-config.js';
 import { loadDatasetSchema } from '../../adapters/fs/load-dataset-schema.js';
@@ -19,13 +19,15 @@ import { parseOptions } from '../parse-options.js';
 const help = `mlops profile: a mergeable data profile (profile.json)
 
 Usage:
-  mlops profile [--config mlops.yml] [--schema schema.yml] --data <path|glob>... --output profile.json
+  mlops profile [--config mlops.yml] [--schema schema.yml] [--data <path|glob>...] [--model model.onnx] --output profile.json
   mlops profile merge <a.json> <b.json>... --output all.json
 
 Options:
   --config <file>   mlops.yml (default: ./mlops.yml); its data.schema and data.train are the defaults
   --schema <file>   dataset schema (default: the config's data.schema)
   --data <path>     data files or globs (default: the config's data.train); repeatable
+  --model <file>    also profile this ONNX model's predictions on the data, so that a drift
+                    check against the profile tests prediction drift without the data
   --output <file>   where to write the profile (default: profile.json)`;
 
 const write = (file: string, profile: DataProfile) =>
@@ -60,6 +62,7 @@ export async function runProfile(args: string[]): Promise<number> {
     config: { type: 'string' },
     schema: { type: 'string' },
     data: { type: 'string', multiple: true },
+    model: { type: 'string' },
     output: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   });
@@ -84,15 +87,33 @@ export async function runProfile(args: string[]): Promise<number> {
       location: { file: loaded?.displayPath ?? 'mlops.yml', field: 'data.train' },
     });
   }
-  const profile = await profileDataset({
+  let profile = await profileDataset({
     patterns,
     cwd,
     schema,
     nullValues: loaded?.config.data['null-values'],
     logger: createConsoleLogger(),
   });
+  if (values.model !== undefined) {
+    if (!loaded) {
+      throw new CliUsageError(
+        '--model needs the config (mlops.yml) for the task and the classes of the model',
+      );
+    }
+    const modelPath = path.resolve(cwd, values.model);
+    profile = await withPredictions(profile, {
+      modelPath,
+      displayName: toDisplayPath(cwd, modelPath),
+      patterns,
+      cwd,
+      schema,
+      config: loaded.config,
+    });
+  }
   const output = path.resolve(cwd, values.output ?? 'profile.json');
   await write(output, profile);
-  process.stdout.write(`Profiled ${profile.rows} records into ${toDisplayPath(cwd, output)}\n`);
+  process.stdout.write(
+    `Profiled ${profile.rows} records${profile.predictions ? " and the model's predictions on them" : ''} into ${toDisplayPath(cwd, output)}\n`,
+  );
   return 0;
 }

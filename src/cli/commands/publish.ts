@@ -122,7 +122,13 @@ export async function runPublish(args: string[]): Promise<number> {
       ? path.resolve(cwd, values.profile)
       : existsSync(besideModel(PROFILE_FILE))
         ? besideModel(PROFILE_FILE)
-        : await buildProfileFile({ cwd, loaded, output: path.join(workDir, PROFILE_FILE), logger });
+        : await buildProfileFile({
+            cwd,
+            loaded,
+            output: path.join(workDir, PROFILE_FILE),
+            logger,
+            modelPath,
+          });
 
   const registry = new LocalRegistry(
     path.resolve(cwd, values.registry ?? DEFAULT_LOCAL_REGISTRY_ROOT),
