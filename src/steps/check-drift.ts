@@ -209,22 +209,27 @@ export async function checkDrift(options: CheckDriftOptions): Promise<CheckDrift
             cwd,
           ).catch(() => null)
         : null);
-    try {
-      const modelPath = await resolveModel(modelChoice, options, reference.productionVersion);
-      if (modelPath === null) {
-        notes.push('Prediction drift was skipped: no production model is registered.');
-      } else {
-        prediction = await predictionDistributions({
-          modelPath,
-          schema,
-          reference: { profile: reference.profile, files: referenceFiles },
-          currentFiles,
-          loaded,
-        });
+    if (referenceFiles === null && reference.profile.predictions === undefined) {
+      // Nothing to compare with: skipped before the model is fetched.
+      notes.push(`Prediction drift was skipped: ${noReferencePredictions(undefined)}`);
+    } else {
+      try {
+        const modelPath = await resolveModel(modelChoice, options, reference.productionVersion);
+        if (modelPath === null) {
+          notes.push('Prediction drift was skipped: no production model is registered.');
+        } else {
+          prediction = await predictionDistributions({
+            modelPath,
+            schema,
+            reference: { profile: reference.profile, files: referenceFiles },
+            currentFiles,
+            loaded,
+          });
+        }
+      } catch (error) {
+        if (!isUserError(error)) throw error;
+        notes.push(`Prediction drift was skipped: ${error.message}`);
       }
-    } catch (error) {
-      if (!isUserError(error)) throw error;
-      notes.push(`Prediction drift was skipped: ${error.message}`);
     }
   }
 
@@ -376,6 +381,10 @@ async function resolveModel(
   return downloaded.path;
 }
 
+function noReferencePredictions(otherModel: string | undefined): string {
+  return `the reference profile holds ${otherModel !== undefined ? `the predictions of another model (${otherModel})` : 'no predictions'}, and mlops.yml names no training data (data.train) to score instead`;
+}
+
 /**
  * The model's predictions on both sides. The reference side comes from the reference profile
  * when it holds this model's predictions, else from scoring the reference files.
@@ -387,6 +396,16 @@ async function predictionDistributions(options: {
   readonly currentFiles: readonly DataFile[];
   readonly loaded: LoadedConfig;
 }): Promise<PredictionDistributions> {
+  // Where the reference predictions come from is settled before anything is scored.
+  const kept = options.reference.profile.predictions;
+  const fromProfile =
+    kept !== undefined && kept.model === (await fileDigest(options.modelPath)).digest
+      ? profilePredictionDistribution(options.reference.profile)
+      : null;
+  const referenceFiles = options.reference.files;
+  if (fromProfile === null && referenceFiles === null) {
+    throw new DataError(noReferencePredictions(kept?.model));
+  }
   const predictor = await openModelPredictor({
     modelPath: options.modelPath,
     displayName: toDisplayPath(process.cwd(), options.modelPath),
@@ -399,18 +418,9 @@ async function predictionDistributions(options: {
         ? numericDistributionFrom(predictions)
         : categoricalDistributionFrom(predictions);
     const current = distributionOf(await predictor.predict(options.currentFiles));
-    const digest = (await fileDigest(options.modelPath)).digest;
-    const kept = options.reference.profile.predictions;
-    if (kept?.model === digest) {
-      const reference = profilePredictionDistribution(options.reference.profile);
-      if (reference) return { reference: reference.distribution, current };
-    }
-    if (options.reference.files === null) {
-      throw new DataError(
-        `the reference profile holds ${kept ? `the predictions of another model (${kept.model})` : 'no predictions'}, and mlops.yml names no training data (data.train) to score instead`,
-      );
-    }
-    return { reference: distributionOf(await predictor.predict(options.reference.files)), current };
+    const reference =
+      fromProfile?.distribution ?? distributionOf(await predictor.predict(referenceFiles ?? []));
+    return { reference, current };
   } finally {
     await predictor.release();
   }

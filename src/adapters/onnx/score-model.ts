@@ -248,20 +248,8 @@ export async function scoreModel(
         } else {
           const data = numeric(tensor, model, mapping.label);
           if (data.length !== count) throw shapeError(model, mapping.label, `[${count}]`, tensor);
-          if (labelIndex) {
-            for (let i = 0; i < count; i++) {
-              const index = labelIndex.get(Number(data[i]));
-              if (index === undefined) {
-                throw new DataError(
-                  `the model predicted the class ${String(data[i])}, which is not one of its classes ${JSON.stringify(columnClasses)}`,
-                  { location: { file: model.name } },
-                );
-              }
-              labels[start + i] = index;
-            }
-          } else {
-            copyLabels(data, labels, start, classes, labelError);
-          }
+          if (labelIndex) copyLabelValues(data, labels, start, labelIndex, model);
+          else copyLabels(data, labels, start, classes, labelError);
         }
       } else if (probabilities && !labelled) {
         argmaxInto(probabilities, start, count, classes, labels);
@@ -455,6 +443,26 @@ function checkColumnClasses(
 
 function isIndexes(labels: readonly (string | number)[]): boolean {
   return labels.every((label, i) => label === i);
+}
+
+/** Class values (skl2onnx's labels, such as 2 and 4) into the indexes of their columns. */
+function copyLabelValues(
+  data: ArrayLike<number | bigint>,
+  labels: Int32Array,
+  start: number,
+  labelIndex: ReadonlyMap<string | number, number>,
+  model: OnnxModel,
+): void {
+  for (let i = 0; i < data.length; i++) {
+    const index = labelIndex.get(Number(data[i]));
+    if (index === undefined) {
+      throw new DataError(
+        `the model predicted the class ${String(data[i])}, which is not one of its classes ${JSON.stringify([...labelIndex.keys()])}`,
+        { location: { file: model.name } },
+      );
+    }
+    labels[start + i] = index;
+  }
 }
 
 /** A class index the classes do not have: the model and the config disagree on the classes. */
