@@ -1,4 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the tests break plain JSON on purpose */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import ajvFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import type { Cell, DataBatch } from '../../src/core/data/batch.js';
 import { DataError } from '../../src/core/errors.js';
@@ -269,5 +273,30 @@ describe('predictions in a profile', () => {
     expect(() => mergeProfiles(withLabels(), sample())).toThrowErrorMatchingInlineSnapshot(
       `[DataError: cannot merge profiles: one holds the predictions of sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc, the other of no model]`,
     );
+  });
+});
+
+describe('schemas/profile.schema.json', () => {
+  it('accepts the profiles we write and refuses a wrong format, for tools outside this project', () => {
+    const schema = JSON.parse(
+      readFileSync(path.resolve(import.meta.dirname, '../../schemas/profile.schema.json'), 'utf8'),
+    );
+    const ajv = new Ajv2020({ strict: false });
+    ajvFormats.default(ajv);
+    const validate = ajv.compile(schema);
+    const profile: any = JSON.parse(
+      JSON.stringify(
+        serializeProfile({
+          ...sample(),
+          predictions: profilePredictions({
+            model: `sha256:${'e'.repeat(64)}`,
+            predictions: Float64Array.from({ length: 60 }, (_, i) => (i % 4) / 2),
+          }),
+        }),
+      ),
+    );
+    expect(validate(profile), JSON.stringify(validate.errors)).toBe(true);
+    profile.format = 'other';
+    expect(validate(profile)).toBe(false);
   });
 });
