@@ -2,6 +2,7 @@
  * The breast-cancer example's PyTorch script, trained through the bundled train action exactly as
  * a runner would run it, then its model loaded and run with onnxruntime on the evaluation split.
  */
+import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +40,12 @@ describe('examples/breast-cancer/train.py through the train action', () => {
     );
     expect(manifest.model.outputs.map((o) => o.name)).toEqual(['label', 'probabilities']);
     expect(manifest.model.classes).toEqual(['malignant', 'benign']);
+    // The Python side of the provenance: torch's version as torch itself reports it (the
+    // distribution's metadata may add a local suffix such as +cpu; compare the release part).
+    const torch = execFileSync(python, ['-c', 'import torch; print(torch.__version__)'], {
+      encoding: 'utf8',
+    }).trim();
+    expect(manifest.environment.python?.packages.torch?.split('+')[0]).toBe(torch.split('+')[0]);
 
     // Run the exported model on the eval split with onnxruntime and score it independently.
     const text = await readFile(workspace.path('data/eval.csv'), 'utf8');

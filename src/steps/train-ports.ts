@@ -1,4 +1,5 @@
 /** What the train step needs from the outside world; the action and the CLI wire real ones. */
+import type { PythonEnvironment } from '../adapters/process/python-environment.js';
 import type { GpuInfo } from '../core/gpu/parse-nvidia-smi.js';
 
 export interface GpuProbeResult {
@@ -33,6 +34,12 @@ export interface TrainPorts {
     timeoutMs: number;
     onOutput: (stream: 'stdout' | 'stderr', line: string) => void;
   }): Promise<CommandRun>;
+  /** The version and packages of a Python interpreter; null when it cannot tell. */
+  probePython?(options: {
+    executable: string;
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+  }): Promise<PythonEnvironment | null>;
   readonly artifacts: {
     /** Uploads files; the artifact's id, or null when uploads are not possible here (said in the log). */
     upload(name: string, files: string[], rootDirectory: string): Promise<number | null>;

@@ -15,6 +15,7 @@ import { toDisplayPath } from '../adapters/fs/display-path.js';
 import { fileDigest } from '../adapters/fs/file-digest.js';
 import { writeFileAtomic } from '../adapters/fs/write-file-atomic.js';
 import { loadOnnxModel } from '../adapters/onnx/onnx-model.js';
+import { pythonOfCommand, type PythonEnvironment } from '../adapters/process/python-environment.js';
 import type { BuiltinBaseline } from '../core/config/mlops-config.js';
 import { ConfigError, DataError, TrainingError } from '../core/errors.js';
 import { metadataList, metadataTask } from '../core/onnx/model-metadata.js';
@@ -162,6 +163,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const startedAt = new Date();
   let tail: readonly string[] = [];
   let gpuUsage: GpuUsage | null = null;
+  let python: PythonEnvironment | null = null;
   let metrics: Record<string, number> = {};
 
   if (builtin !== undefined) {
@@ -215,6 +217,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     );
     gpuUsage = (await sampler?.stop()) ?? null;
     tail = result.tail;
+    const executable = pythonOfCommand(command);
+    if (executable !== null && ports.probePython && result.exitCode === 0) {
+      python = await ports.probePython({ executable, cwd: workingDirectory, env });
+    }
     if (result.timedOut || result.cancelled || result.exitCode !== 0) {
       const why = result.timedOut
         ? `timed out after ${timeoutMinutes} minute(s); the whole process tree was ended`
@@ -305,6 +311,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       gpus,
       node: process.version,
       packages: { 'mlops-actions': packageVersion, ...(await onnxruntimeVersion()) },
+      ...(python ? { python } : {}),
     },
     createdAt: new Date().toISOString(),
     parent: null,

@@ -3,7 +3,9 @@
  * commands under the contract, the manifest, GPU policies against a fake nvidia-smi that prints a
  * real captured output, and failures that say what went wrong.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,6 +135,29 @@ describe('train action', () => {
     expect(run.commands.map((c) => c.name)).toEqual(expect.arrayContaining(['group', 'endgroup']));
     expect(run.stdout).toContain('epoch 1/1 done');
   });
+
+  it.skipIf(!existsSync('/usr/bin/python3'))(
+    'records the Python a command ran and its packages in the manifest',
+    async () => {
+      await writeFile(
+        workspace.path('copy_model.py'),
+        'import os, shutil\nshutil.copy("baseline.onnx", os.environ["MLOPS_MODEL_PATH"])\n',
+      );
+      const run = await runAction({
+        action,
+        cwd: workspace.dir,
+        inputs: { command: 'PYTHONHASHSEED=0 /usr/bin/python3 copy_model.py', gpus: 'none' },
+      });
+      expect(run.exitCode, run.stdout).toBe(0);
+      const manifest = manifestSchema.parse(
+        JSON.parse(await readFile(workspace.path('.mlops/train/manifest.json'), 'utf8')),
+      );
+      // "Python 3.11.2", as the interpreter gives it.
+      const version = execFileSync('/usr/bin/python3', ['--version'], { encoding: 'utf8' }).trim();
+      expect(`Python ${manifest.environment.python?.version ?? ''}`).toBe(version);
+      expect(Object.keys(manifest.environment.python?.packages ?? {}).length).toBeGreaterThan(0);
+    },
+  );
 
   it('fails with the command exit code and its last lines', async () => {
     const command = await script(

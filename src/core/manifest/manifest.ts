@@ -81,6 +81,14 @@ export const manifestSchema = z.strictObject({
     gpus: z.array(gpuSchema),
     node: z.string(),
     packages: z.record(z.string(), z.string()),
+    /** The Python the training command ran, where it named one (`python3 train.py`). */
+    python: z
+      .strictObject({
+        executable: z.string(),
+        version: z.string(),
+        packages: z.record(z.string(), z.string()),
+      })
+      .optional(),
   }),
   createdAt: z.iso.datetime(),
   /** The version this one was trained to replace, when known. */
