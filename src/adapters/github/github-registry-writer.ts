@@ -210,31 +210,9 @@ export class GitHubRegistryWriter extends GitHubRegistry implements RegistryWrit
           approvedBy: request.approvedBy,
           run: request.run,
         });
-      const { data: object } = await withGitHubErrors(() =>
-        this.octokit.rest.git.createTag({
-          owner: this.owner,
-          repo: this.repo,
-          tag,
-          message,
-          object: commit,
-          type: 'commit',
-        }),
-      );
-      try {
-        await withGitHubErrors(() =>
-          this.octokit.rest.git.createRef({
-            owner: this.owner,
-            repo: this.repo,
-            ref: `refs/tags/${tag}`,
-            sha: object.sha,
-          }),
-        );
-      } catch (error) {
-        if (error instanceof GitHubApiError && error.status === 422) {
-          this.logger.info(`${tag} was created by another run meanwhile; trying the next counter.`);
-          continue;
-        }
-        throw error;
+      if (!(await this.createAnnotatedTag(tag, message, commit))) {
+        this.logger.info(`${tag} was created by another run meanwhile; trying the next counter.`);
+        continue;
       }
       this.logger.info(`Created ${tag} on ${commit} (${request.model} v${version}).`);
       return { tag, n, previous, url: null };
@@ -349,14 +327,24 @@ export class GitHubRegistryWriter extends GitHubRegistry implements RegistryWrit
     if (request.commit === null) {
       throw new DataError(`cannot register ${tag}: this run does not know its commit.`);
     }
+    // GTO's message, so `gto show` lists the version.
+    const message = `Registering artifact ${request.model} version v${parseVersionTag(tag)?.version ?? ''}`;
+    if (await this.createAnnotatedTag(tag, message, request.commit)) return true;
+    return (await this.tagCommit(tag)) === request.commit;
+  }
+
+  /**
+   * An annotated tag object on `commit`, then its ref. False when the ref already exists (422):
+   * creating the ref is what settles a race between runs; the caller decides what that means.
+   */
+  private async createAnnotatedTag(tag: string, message: string, commit: string): Promise<boolean> {
     const { data: object } = await withGitHubErrors(() =>
       this.octokit.rest.git.createTag({
         owner: this.owner,
         repo: this.repo,
         tag,
-        // GTO's message, so `gto show` lists the version.
-        message: `Registering artifact ${request.model} version v${parseVersionTag(tag)?.version ?? ''}`,
-        object: request.commit as string,
+        message,
+        object: commit,
         type: 'commit',
       }),
     );
@@ -371,8 +359,8 @@ export class GitHubRegistryWriter extends GitHubRegistry implements RegistryWrit
       );
       return true;
     } catch (error) {
-      if (!(error instanceof GitHubApiError && error.status === 422)) throw error;
-      return (await this.tagCommit(tag)) === request.commit;
+      if (error instanceof GitHubApiError && error.status === 422) return false;
+      throw error;
     }
   }
 
