@@ -235,6 +235,60 @@ describe('runCommand', () => {
     expect(isRunning(sleepPid ?? 0)).toBe(false);
   });
 
+  // Every point of start-up at which a cancel can arrive, each ending the whole tree. An abort
+  // between spawn() and its 'spawn' event used to be dropped: the listener came after that await.
+  // MLOPS_CANCEL_ROUNDS raises the rounds; scripts/stress-cancel.sh runs 200 with the CPU loaded.
+  const cancelRounds = Number(process.env['MLOPS_CANCEL_ROUNDS'] ?? '20');
+  const startPoints: Record<string, (abort: () => void, pids: () => number[]) => Promise<void>> = {
+    'before spawn': async () => undefined, // aborted before runCommand is called: see below
+    "between spawn() and the 'spawn' event": async (abort) => abort(),
+    'in a microtask after start': async (abort) => {
+      await Promise.resolve();
+      abort();
+    },
+    'on a timer tick after start': async (abort) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      abort();
+    },
+    'while the command runs': async (abort, pids) => {
+      await waitFor(() => pids().length === 1, 'the sleep to start');
+      abort();
+    },
+  };
+  for (const [point, cancel] of Object.entries(startPoints)) {
+    it(
+      `ends the tree when aborted ${point} (${cancelRounds} rounds)`,
+      { timeout: 30_000 + cancelRounds * 2_000 },
+      async () => {
+        workspace = await createWorkspace();
+        for (let round = 0; round < cancelRounds; round++) {
+          const pidFile = workspace.path(`pids-${round}`);
+          const controller = new AbortController();
+          if (point === 'before spawn') controller.abort();
+          const run = runCommand({
+            command: 'sleep 30 & echo "$!" >> "$PIDS"; wait',
+            env: { ...process.env, PIDS: pidFile },
+            signal: controller.signal,
+            killGraceMs: GRACE_MS,
+          });
+          await cancel(
+            () => controller.abort(),
+            () => pidsIn(pidFile),
+          );
+          const result = await run;
+          const started = pidsIn(pidFile);
+          leftovers.push(...started);
+          expect(result.cancelled, `round ${round}`).toBe(true);
+          expect(result.timedOut).toBe(false);
+          expect(result.durationMs).toBeLessThan(10_000);
+          if (point === 'before spawn') expect(result.killedWith).toBeNull();
+          else expect(result.killedWith).not.toBeNull();
+          for (const pid of started) expect(isRunning(pid), `sleep ${pid}`).toBe(false);
+        }
+      },
+    );
+  }
+
   it('does not start a command whose signal is already aborted', async () => {
     const result = await runCommand({ command: 'echo started', signal: AbortSignal.abort() });
     expect(result).toMatchObject({ exitCode: null, cancelled: true, tail: [], killedWith: null });

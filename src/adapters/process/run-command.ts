@@ -173,6 +173,9 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
       : undefined;
   const onAbort = (): void => terminate('abort');
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  // An abort while we awaited the 'spawn' event (a tick at least, much longer on a loaded machine)
+  // fired no listener: the signal remembers it, so ask it once more now that we listen.
+  if (options.signal?.aborted) terminate('abort');
 
   try {
     const [exitCode, signal] = await exited;
