@@ -1,5 +1,5 @@
 import type { Logger } from '../core/logger.js';
-import type { TrainPorts } from '../steps/train-ports.js';
+import type { TrainPorts } from '../core/train/train-port.js';
 import { createArtifactStore, createCacheStore } from './actions/artifact-store.js';
 import { probeGpus, startGpuSampler } from './gpu/nvidia-smi-probe.js';
 import { probePythonEnvironment } from './process/python-environment.js';

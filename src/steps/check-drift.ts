@@ -38,40 +38,14 @@ import { ConfigError, DataError, isUserError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { profilePredictionDistribution, type DataProfile } from '../core/profile/profile.js';
 import { parseProfile } from '../core/profile/profile-schema.js';
-import type { DownloadedModel, StageAssignment } from '../core/registry/registry-port.js';
+import type {
+  DriftIssueTracker,
+  DriftRegistry,
+  RetrainDispatcher,
+} from '../core/drift-report/drift-ports.js';
 import type { DatasetSchema } from '../core/schema/dataset-schema.js';
 import { openModelPredictor, type DataFile } from '../adapters/onnx/model-predictor.js';
 import { fileDigest } from '../adapters/fs/file-digest.js';
-
-/** Where the production version's profile and model come from. */
-export interface DriftRegistry {
-  findStage(model: string, stage?: string): Promise<StageAssignment | null>;
-  downloadModel(model: string, version: string, destDir: string): Promise<DownloadedModel>;
-  /** One verified asset of a version, written into `destDir`; its path. */
-  downloadAsset(model: string, version: string, name: string, destDir: string): Promise<string>;
-}
-
-export interface DriftIssueTracker {
-  /** Opens the model's drift issue, or updates the open one (body, labels) and comments on it. */
-  open(input: {
-    readonly model: string;
-    readonly title: string;
-    readonly body: string;
-    /** The comment on an existing issue, given the severity its body showed. */
-    readonly comment: (previous: DriftSeverity | null) => string;
-    readonly labels: readonly string[];
-    readonly removeLabels: readonly string[];
-  }): Promise<{ number: number; url: string; created: boolean }>;
-  /** Comments on and closes the open drift issue; null when there is none. */
-  resolve(input: {
-    readonly model: string;
-    readonly comment: string;
-  }): Promise<{ number: number; url: string } | null>;
-}
-
-export interface RetrainDispatcher {
-  dispatch(workflow: string, inputs: Record<string, string>): Promise<void>;
-}
 
 export const PROFILE_ASSET = 'profile.json';
 export const SEVERITY_LABELS: Record<Exclude<DriftSeverity, 'none'>, string> = {

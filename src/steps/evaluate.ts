@@ -33,7 +33,7 @@ import type { DatasetSchema } from '../core/schema/dataset-schema.js';
 import { correctness, mcnemarExact } from '../core/significance/mcnemar.js';
 import { pairedBootstrap } from '../core/significance/paired-bootstrap.js';
 import type { FeatureMatrix } from '../core/train/feature-matrix.js';
-import type { BaselineSource, ResolvedBaseline } from './evaluate-ports.js';
+import type { BaselineSource, ResolvedBaseline } from '../core/evaluate/baseline-source-port.js';
 import { modelClasses } from '../adapters/onnx/model-classes.js';
 
 export interface EvaluateOptions {

@@ -13,29 +13,11 @@ import { parse as parseYaml } from 'yaml';
 import type { MlopsConfig } from '../core/config/mlops-config.js';
 import { ConfigError, DataError, PolicyError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { checkApproval, type ApprovalInput } from '../core/registry/approval.js';
+import { checkApproval } from '../core/registry/approval.js';
+import type { ReviewSource } from '../core/registry/review-port.js';
 import { assertStageName, normalizeVersion } from '../core/registry/registry-port.js';
 import type { RegistryWriter } from '../core/registry/registry-writer.js';
 import { stageNote } from '../core/registry/release-notes.js';
-
-/** The tracked file a promotion pull request changes: the version wanted in each stage. */
-export function promotionFile(model: string): string {
-  return path.posix.join('.mlops-stages', `${model}.yml`);
-}
-
-/** The text of that file; `readPromotionFile` reads it back. */
-export function renderPromotionFile(
-  model: string,
-  stages: Readonly<Record<string, string>>,
-): string {
-  return [
-    `# Managed by mlops-actions: the version of ${model} wanted in each stage.`,
-    '# Merging a pull request that changes it promotes that version (promote-model), after review.',
-    `model: ${model}`,
-    ...Object.entries(stages).map(([stage, version]) => `${stage}: v${normalizeVersion(version)}`),
-    '',
-  ].join('\n');
-}
 
 export async function readPromotionFile(
   file: string,
@@ -82,11 +64,6 @@ export async function readPromotionFile(
       cause: error,
     });
   }
-}
-
-/** The pull request's reviews and its reviewers' permissions (GitHub only). */
-export interface ReviewSource {
-  approvalInput(pullRequest: number): Promise<ApprovalInput>;
 }
 
 export interface PromoteModelOptions {

@@ -17,12 +17,8 @@ import type { EvaluationReport } from '../core/evaluate/report.js';
 import type { Logger } from '../core/logger.js';
 import { manifestSchema, type Manifest } from '../core/manifest/manifest.js';
 import { renderModelCard } from '../core/registry/model-card.js';
-import {
-  DEFAULT_STAGE,
-  MANIFEST_FILE,
-  MODEL_FILE,
-  type StageAssignment,
-} from '../core/registry/registry-port.js';
+import { DEFAULT_STAGE, MANIFEST_FILE, MODEL_FILE } from '../core/registry/registry-port.js';
+import type { PromotionRequests } from '../core/registry/promotion-port.js';
 import { renderReleaseNotes } from '../core/registry/release-notes.js';
 import type {
   PublishFile,
@@ -33,18 +29,6 @@ import type {
 export const METRICS_FILE = 'metrics.json';
 export const PROFILE_FILE = 'profile.json';
 export const MODEL_CARD_FILE = 'model-card.md';
-
-/** Opens or updates the promotion pull request (GitHub only). */
-export interface PromotionRequests {
-  open(request: {
-    readonly model: string;
-    readonly version: string;
-    readonly stage: string;
-    readonly releaseUrl: string;
-    readonly current: StageAssignment | null;
-    readonly report: EvaluationReport | null;
-  }): Promise<{ readonly url: string; readonly number: number; readonly action: string }>;
-}
 
 export interface PublishModelOptions {
   readonly config: MlopsConfig;

@@ -32,7 +32,7 @@ import { sha256Digest } from '../core/provenance/sha256.js';
 import { evaluateBaseline } from '../core/train/baseline-evaluation.js';
 import { trainBaseline } from '../core/train/baselines.js';
 import { schemaRoles, trainingEnvironment } from '../core/train/training-contract.js';
-import type { GpuUsage, TrainPorts } from './train-ports.js';
+import type { GpuUsage, TrainPorts } from '../core/train/train-port.js';
 
 export type GpuPolicy = 'required' | 'optional' | 'none';
 

@@ -12,7 +12,7 @@
 import { GitHubApiError } from '../../core/errors.js';
 import { createSilentLogger, type Logger } from '../../core/logger.js';
 import { driftIssueMarker, severityOfBody } from '../../core/drift-report/render-drift-issue.js';
-import type { DriftIssueTracker, RetrainDispatcher } from '../../steps/check-drift.js';
+import type { DriftIssueTracker, RetrainDispatcher } from '../../core/drift-report/drift-ports.js';
 import { withGitHubErrors, type Octokit } from './octokit.js';
 
 export const DRIFT_LABEL = 'mlops:drift';

@@ -10,8 +10,8 @@ import { GitHubApiError } from '../../core/errors.js';
 import { renderEvaluationComment } from '../../core/evaluate/render-comment.js';
 import type { Logger } from '../../core/logger.js';
 import { codeSpan, escapeUserText } from '../../core/markdown/escape.js';
-import { promotionFile, renderPromotionFile } from '../../steps/promote-model.js';
-import type { PromotionRequests } from '../../steps/publish-model.js';
+import { promotionFile, renderPromotionFile } from '../../core/registry/promotion-file.js';
+import type { PromotionRequests } from '../../core/registry/promotion-port.js';
 import { withGitHubErrors, type Octokit } from './octokit.js';
 
 export const PROMOTION_LABEL = 'mlops:promotion';

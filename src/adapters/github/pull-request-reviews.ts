@@ -9,7 +9,7 @@ import type {
   Review,
   ReviewState,
 } from '../../core/registry/approval.js';
-import type { ReviewSource } from '../../steps/promote-model.js';
+import type { ReviewSource } from '../../core/registry/review-port.js';
 import { GitHubApiError } from '../../core/errors.js';
 import { withGitHubErrors, type Octokit } from './octokit.js';
 

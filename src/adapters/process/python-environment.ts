@@ -7,15 +7,9 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { PythonEnvironment } from '../../core/train/train-port.js';
 
-export interface PythonEnvironment {
-  /** `sys.executable`: the interpreter's resolved path. */
-  readonly executable: string;
-  /** `platform.python_version()`, such as 3.11.2. */
-  readonly version: string;
-  /** Every installed distribution and its version, by name, sorted case-insensitively. */
-  readonly packages: Readonly<Record<string, string>>;
-}
+export type { PythonEnvironment };
 
 const run = promisify(execFile);
 

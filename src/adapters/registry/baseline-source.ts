@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ConfigError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { normalizeVersion, type RegistryReader } from '../../core/registry/registry-port.js';
-import type { BaselineSource, ResolvedBaseline } from '../../steps/evaluate-ports.js';
+import type { BaselineSource, ResolvedBaseline } from '../../core/evaluate/baseline-source-port.js';
 import { toDisplayPath } from '../fs/display-path.js';
 import { fileDigest } from '../fs/file-digest.js';
 

@@ -1,5 +1,5 @@
 /** What the evaluate step needs from the outside world: where the baseline model comes from. */
-import type { ModelInfo } from '../core/evaluate/report.js';
+import type { ModelInfo } from './report.js';
 
 export type ResolvedBaseline =
   | {

@@ -1,6 +1,15 @@
 /** What the train step needs from the outside world; the action and the CLI wire real ones. */
-import type { PythonEnvironment } from '../adapters/process/python-environment.js';
-import type { GpuInfo } from '../core/gpu/parse-nvidia-smi.js';
+import type { GpuInfo } from '../gpu/parse-nvidia-smi.js';
+
+/** A Python interpreter a training command runs, as the manifest records it. */
+export interface PythonEnvironment {
+  /** `sys.executable`: the interpreter's resolved path. */
+  readonly executable: string;
+  /** `platform.python_version()`, such as 3.11.2. */
+  readonly version: string;
+  /** Every installed distribution and its version, by name, sorted case-insensitively. */
+  readonly packages: Readonly<Record<string, string>>;
+}
 
 export interface GpuProbeResult {
   readonly available: boolean;
