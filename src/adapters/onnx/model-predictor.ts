@@ -8,7 +8,9 @@ import { ConfigError } from '../../core/errors.js';
 import type { MlopsConfig } from '../../core/config/mlops-config.js';
 import type { Task } from '../../core/evaluate/report.js';
 import { metadataList } from '../../core/onnx/model-metadata.js';
+import type { DataBatch } from '../../core/data/batch.js';
 import type { DatasetSchema } from '../../core/schema/dataset-schema.js';
+import { FeatureMatrixBuilder, type FeatureMatrix } from '../../core/train/feature-matrix.js';
 import { modelClasses } from './model-classes.js';
 import { loadOnnxModel } from './onnx-model.js';
 import { scoreModel } from './score-model.js';
@@ -22,7 +24,21 @@ export interface ModelPredictor {
   readonly classes: readonly string[] | null;
   /** Class labels (classification) or values (regression), one per record. */
   predict(files: readonly DataFile[]): Promise<string[] | Float64Array>;
+  /**
+   * Records already in memory (a serving request), checked by the caller: labels and the class
+   * probabilities in the model's class order (classification), or values (regression).
+   */
+  predictBatch(batch: DataBatch): Promise<BatchPrediction>;
   release(): Promise<void>;
+}
+
+export interface BatchPrediction {
+  readonly rows: number;
+  readonly classes: readonly string[] | null;
+  readonly labels?: readonly string[];
+  /** rows × classes, row-major, when the model gives scores. */
+  readonly probabilities?: Float32Array | Float64Array;
+  readonly values?: Float64Array;
 }
 
 export async function openModelPredictor(options: {
@@ -47,33 +63,51 @@ export async function openModelPredictor(options: {
       'the class names of the model are unknown: set evaluate.classes in mlops.yml (or the target values in the schema)',
     );
   }
+  const matrixOptions = {
+    targetKind: regression ? ('values' as const) : ('classes' as const),
+    unlabelled: true,
+    ...(classes !== null ? { classes } : {}),
+  };
+  const scoreMatrix = (matrix: FeatureMatrix) => {
+    const features = metadataList(onnx.metadata['mlops.features']) ?? [...matrix.featureNames];
+    const F = matrix.featureNames.length;
+    const index = features.map((f) => matrix.featureNames.indexOf(f));
+    const x = new Float32Array(matrix.rows * features.length);
+    for (let r = 0; r < matrix.rows; r++) {
+      for (let f = 0; f < features.length; f++)
+        x[r * features.length + f] = matrix.x[r * F + (index[f] ?? 0)] ?? NaN;
+    }
+    return scoreModel(onnx, x, matrix.rows, {
+      task,
+      features,
+      classes,
+      outputs: config.evaluate?.outputs,
+      batchSize: config.evaluate?.['batch-size'] ?? 4096,
+    });
+  };
   return {
     task,
     classes,
     async predict(files) {
       // Features only: fresh data has no labels yet.
-      const matrix = await loadFeatureMatrix(files, schema, {
-        targetKind: regression ? 'values' : 'classes',
-        unlabelled: true,
-        ...(classes !== null ? { classes } : {}),
-      });
-      const features = metadataList(onnx.metadata['mlops.features']) ?? [...matrix.featureNames];
-      const F = matrix.featureNames.length;
-      const index = features.map((f) => matrix.featureNames.indexOf(f));
-      const x = new Float32Array(matrix.rows * features.length);
-      for (let r = 0; r < matrix.rows; r++) {
-        for (let f = 0; f < features.length; f++)
-          x[r * features.length + f] = matrix.x[r * F + (index[f] ?? 0)] ?? NaN;
-      }
-      const scores = await scoreModel(onnx, x, matrix.rows, {
-        task,
-        features,
-        classes,
-        outputs: config.evaluate?.outputs,
-        batchSize: config.evaluate?.['batch-size'] ?? 4096,
-      });
+      const matrix = await loadFeatureMatrix(files, schema, matrixOptions);
+      const scores = await scoreMatrix(matrix);
       if (regression) return scores.values ?? new Float64Array(0);
       return Array.from(scores.labels ?? new Int32Array(0), (i) => classes?.[i] ?? String(i));
+    },
+    async predictBatch(batch) {
+      const builder = new FeatureMatrixBuilder(schema, matrixOptions);
+      builder.add(batch);
+      const matrix = builder.finish();
+      const scores = await scoreMatrix(matrix);
+      if (regression)
+        return { rows: matrix.rows, classes, values: scores.values ?? new Float64Array(0) };
+      return {
+        rows: matrix.rows,
+        classes,
+        labels: Array.from(scores.labels ?? new Int32Array(0), (i) => classes?.[i] ?? String(i)),
+        ...(scores.probabilities !== undefined ? { probabilities: scores.probabilities } : {}),
+      };
     },
     release: () => onnx.release(),
   };
