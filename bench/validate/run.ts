@@ -70,9 +70,10 @@ const ours = () =>
     () => {
       const json = JSON.parse(readFileSync(report, 'utf8')) as {
         rows: number;
-        violations: unknown[];
+        violationCount: number;
       };
-      return { rows: json.rows, violations: json.violations.length };
+      // The report lists the first violations of each rule and counts them all.
+      return { rows: json.rows, violations: json.violationCount };
     },
   );
 const pandas = () =>

@@ -10,8 +10,8 @@ import { loadMlopsConfig } from '../adapters/fs/load-config.js';
 import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import {
-  countByRule,
   DatasetValidator,
+  defaultExamplesPerRule,
   type ValidationResult,
 } from '../core/validate/dataset-validator.js';
 import { toDisplayPath } from '../adapters/fs/display-path.js';
@@ -27,6 +27,13 @@ export interface ValidateDataOptions {
   readonly data?: readonly string[] | undefined;
   /** Where the JSON report goes (relative to `cwd`). */
   readonly report?: string | undefined;
+  /**
+   * Violations listed with file and line per rule and column; overrides the config's
+   * `validate.max-examples-per-rule` (default 100). Every violation is counted whatever this is.
+   */
+  readonly maxExamplesPerRule?: number | undefined;
+  /** Also keep the first this many violations by file and line, for line annotations (default 0). */
+  readonly firstLines?: number | undefined;
   readonly logger: Logger;
 }
 
@@ -83,7 +90,13 @@ export async function validateData(options: ValidateDataOptions): Promise<Valida
     cwd,
   );
 
-  const validator = new DatasetValidator(schema);
+  const validator = new DatasetValidator(schema, {
+    examplesPerRule:
+      options.maxExamplesPerRule ??
+      loaded?.config.validate?.['max-examples-per-rule'] ??
+      defaultExamplesPerRule,
+    firstLines: options.firstLines,
+  });
   const nullValues = loaded?.config.data['null-values'] ?? schema['null-values'];
   for (const file of files) {
     const started = performance.now();
@@ -103,17 +116,17 @@ export async function validateData(options: ValidateDataOptions): Promise<Valida
     path.resolve(cwd, reportPath),
     `${JSON.stringify(
       {
-        version: 1,
+        version: 2,
         schema: schemaPath,
         valid: result.valid,
         rows: result.rows,
+        violationCount: result.violationCount,
         files: result.files,
-        counts: countByRule(result.violations).map(({ rule, column, count }) => ({
-          rule,
-          column,
-          count,
-        })),
+        counts: result.counts.map(({ rule, column, count }) => ({ rule, column, count })),
+        examplesPerRule: result.examplesPerRule,
+        // Only the kept ones: `omitted` more were counted above but not listed.
         violations: result.violations,
+        omitted: result.omitted,
         warnings: result.warnings,
       },
       null,

@@ -136,6 +136,12 @@ const cases: Record<string, Case> = {
     content: `${header}1,Ada,0.5,a,\n2,Bob,1,b,\n1,Cy,0,a,\n`,
     expected: [[4, 'schema: unique (id)']],
   },
+  'integer beyond 2^53 - 1': {
+    file: 'big-integer.csv',
+    // As a double, 99999999999999999999999 would be 99999999999999991611392.
+    content: `${header}1,Ada,0.5,a,\n99999999999999999999999,Bob,1,b,\n`,
+    expected: [[3, 'schema: type (id)']],
+  },
   'pattern mismatch': {
     file: 'pattern.csv',
     content: `${header}1,Ada,0.5,a,\n2,R2D2,1,b,\n`,
@@ -278,20 +284,37 @@ describe('validate-data action on the example', () => {
     }
   });
 
-  it('annotates at most max-annotations lines, then says how many more', async () => {
+  it('lists max-examples violations per rule in the report and counts them all', async () => {
+    // 60 records, each with a score above the maximum; the annotation limits are tested against
+    // the emulator in validate-data-limits.test.ts (max-annotations 0: no check run here).
     const rows = Array.from({ length: 60 }, (_, i) => `${i + 1},Ada,9,a,`).join('\n');
     const ws = await createWorkspace({ 'schema.yml': schema, 'many.csv': `${header}${rows}\n` });
     try {
       const run = await runAction({
         action,
         cwd: ws.dir,
-        inputs: { schema: 'schema.yml', data: 'many.csv', 'max-annotations': '5' },
+        inputs: {
+          schema: 'schema.yml',
+          data: 'many.csv',
+          'max-examples': '5',
+          'max-annotations': '0',
+        },
       });
-      expect(fileAnnotations(run).map((a) => a.line)).toEqual([2, 3, 4, 5, 6]);
-      expect(run.annotations.map((a) => a.message)).toContain(
-        '55 more violation(s) not annotated (max-annotations: 5); see .mlops/validate-report.json',
-      );
       expect(run.outputs.violations).toBe('60');
+      expect(fileAnnotations(run)).toEqual([]);
+      const report = JSON.parse(await readFile(ws.path('.mlops/validate-report.json'), 'utf8')) as {
+        violationCount: number;
+        counts: unknown[];
+        violations: { line: number }[];
+        omitted: number;
+      };
+      expect(report.violationCount).toBe(60);
+      expect(report.counts).toEqual([{ rule: 'max', column: 'score', count: 60 }]);
+      expect(report.violations.map((v) => v.line)).toEqual([2, 3, 4, 5, 6]);
+      expect(report.omitted).toBe(55);
+      expect(run.summary).toContain(
+        '5 violation(s) are listed with their file and line (the first 5 of each rule on each column); the other 55 are counted above but not listed.',
+      );
     } finally {
       await ws.cleanup();
     }

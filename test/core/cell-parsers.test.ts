@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   codePointLength,
   invalid,
+  isUnsafeInteger,
   missing,
   parseIntegerText,
   parseNumberText,
@@ -104,5 +105,25 @@ describe('ISO 8601 against an independent reference', () => {
     '2024-01-01x',
   ])('refuses %s', (text) => {
     expect(parseDateTime(text)).toBeUndefined();
+  });
+});
+
+describe('integers beyond what a double holds exactly', () => {
+  it('reads integers up to 2^53 - 1 and refuses larger ones instead of rounding them', () => {
+    // 2^53 - 1 = 9007199254740991 (Number.MAX_SAFE_INTEGER); +"9007199254740993" is ...992.
+    expect(parseIntegerText('9007199254740991')).toBe(9007199254740991);
+    expect(parseIntegerText('-9007199254740991')).toBe(-9007199254740991);
+    expect(parseIntegerText('9007199254740992')).toBe(invalid);
+    expect(parseIntegerText('99999999999999999999999')).toBe(invalid);
+  });
+
+  it.each([
+    ['99999999999999999999999', true],
+    ['-9007199254740992', true],
+    ['9007199254740991', false],
+    ['1.5e30', false],
+    ['abc', false],
+  ])('isUnsafeInteger(%j) is %s', (text, unsafe) => {
+    expect(isUnsafeInteger(text)).toBe(unsafe);
   });
 });

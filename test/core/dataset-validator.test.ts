@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Cell, DataBatch, ReadEvent } from '../../src/core/data/batch.js';
 import { parseDatasetSchema } from '../../src/core/schema/dataset-schema.js';
-import { DatasetValidator, countByRule } from '../../src/core/validate/dataset-validator.js';
+import { DatasetValidator } from '../../src/core/validate/dataset-validator.js';
 
 /** A CSV-like batch: header on line 1, one record per line from line 2. */
 function csvBatch(columns: string[], rows: Cell[][], firstLine = 2): DataBatch {
@@ -175,11 +175,120 @@ describe('DatasetValidator', () => {
         ],
       ),
     });
-    expect(
-      countByRule(result.violations).map((c) => [c.rule, c.column, c.count, c.first.line]),
-    ).toEqual([
+    expect(result.counts.map((c) => [c.rule, c.column, c.count, c.first.line])).toEqual([
       ['type', 'a', 3, 2],
       ['type', 'b', 2, 2],
     ]);
+  });
+
+  it('counts every violation but keeps only the first of each rule and column, and the first lines', async () => {
+    // 10 records over two batches; column a is wrong on every record, b on even records only.
+    const rows = (from: number, to: number): Cell[][] =>
+      Array.from({ length: to - from }, (_, r) => ['x', (from + r) % 2 === 0 ? 'y' : '1']);
+    const validator = new DatasetValidator(
+      parseDatasetSchema('columns:\n  a: {type: integer}\n  b: {type: integer}\n', 's.yml'),
+      { examplesPerRule: 2, firstLines: 5 },
+    );
+    await validator.file(
+      'data.csv',
+      events(
+        { kind: 'batch', batch: csvBatch(['a', 'b'], rows(0, 6), 2) },
+        { kind: 'batch', batch: csvBatch(['a', 'b'], rows(6, 10), 8) },
+      ),
+    );
+    const result = validator.finish();
+    // Record r (0-based) is on line r + 2: a fails on 10 records, b on the 5 even ones.
+    expect(result.violationCount).toBe(15);
+    expect(result.counts.map((c) => [c.column, c.count])).toEqual([
+      ['a', 10],
+      ['b', 5],
+    ]);
+    expect(result.files[0]?.violations).toBe(15);
+    expect(result.files[0]?.counts).toEqual([
+      { rule: 'type', column: 'a', count: 10 },
+      { rule: 'type', column: 'b', count: 5 },
+    ]);
+    // The first 5 by line: a on 2, b on 2, a on 3, a on 4, b on 4.
+    expect(result.leading.map((v) => `${v.line}:${v.column}`)).toEqual([
+      '2:a',
+      '2:b',
+      '3:a',
+      '4:a',
+      '4:b',
+    ]);
+    // Kept: those 5, and the first 2 of a (lines 2, 3) and of b (lines 2, 4): the same 5.
+    expect(result.violations).toHaveLength(5);
+    expect(result.omitted).toBe(10);
+    expect(result.valid).toBe(false);
+  });
+
+  it('keeps the first examples of a rule that appears late, however many findings come before', async () => {
+    const rows: Cell[][] = Array.from({ length: 1000 }, (_, r) => ['x', r === 999 ? 'z' : 'a']);
+    const validator = new DatasetValidator(
+      parseDatasetSchema(
+        'columns:\n  a: {type: integer}\n  b: {type: category, values: [a]}\n',
+        's.yml',
+      ),
+      { examplesPerRule: 3 },
+    );
+    await validator.file('data.csv', events({ kind: 'batch', batch: csvBatch(['a', 'b'], rows) }));
+    const result = validator.finish();
+    expect(result.violationCount).toBe(1001);
+    expect(result.violations.map((v) => `${v.line}:${v.rule}`)).toEqual([
+      '2:type',
+      '3:type',
+      '4:type',
+      '1001:values',
+    ]);
+  });
+
+  it('refuses integers beyond 2^53 - 1, except in string columns', async () => {
+    const result = await validate('columns:\n  i: {type: integer}\n  s: {type: string}\n', {
+      kind: 'batch',
+      batch: csvBatch(
+        ['i', 's'],
+        [
+          ['9007199254740991', '99999999999999999999999'],
+          ['9007199254740992', '1'],
+          ['99999999999999999999999', '2'],
+          ['-9007199254740992', '3'],
+        ],
+      ),
+    });
+    expect(result.violations.map((v) => [v.line, v.column, v.message])).toEqual([
+      [
+        3,
+        'i',
+        '"9007199254740992": integer too large to represent exactly (declare the column type: string to keep it as text)',
+      ],
+      [
+        4,
+        'i',
+        '"99999999999999999999999": integer too large to represent exactly (declare the column type: string to keep it as text)',
+      ],
+      [
+        5,
+        'i',
+        '"-9007199254740992": integer too large to represent exactly (declare the column type: string to keep it as text)',
+      ],
+    ]);
+  });
+
+  it('refuses a JSON number or Parquet INT64 integer beyond 2^53 - 1', async () => {
+    const batch: DataBatch = {
+      file: 'data.jsonl',
+      format: 'jsonl',
+      columns: ['i'],
+      // JSON.parse("99999999999999999999999") is 1e23; a Parquet INT64 arrives as a bigint.
+      values: [[1e23, 2n ** 60n, 2n ** 52n, 12]],
+      lines: [1, 2, 3, 4],
+      rows: 4,
+    };
+    const result = await validate('columns:\n  i: {type: integer}\n', { kind: 'batch', batch });
+    expect(result.violations.map((v) => [v.line, v.rule, v.value])).toEqual([
+      [1, 'type', '1e+23'],
+      [2, 'type', String(2n ** 60n)],
+    ]);
+    expect(result.violations[0]?.message).toContain('integer too large to represent exactly');
   });
 });

@@ -94,10 +94,56 @@ describe('check runs', () => {
       })
       .catch((e: unknown) => toGitHubApiError(e));
     expect(tooMany).toMatchObject({ status: 422 });
+    expect((tooMany as Error).message).toContain(
+      'No more than 50 items are allowed; 51 were supplied.',
+    );
     const incomplete = await octokit.rest.checks
       .create({ ...repo, name: 'x', head_sha: sha, status: 'completed' })
       .catch((e: unknown) => toGitHubApiError(e));
     expect(incomplete).toMatchObject({ status: 422 });
+  });
+});
+
+describe('check run annotations', () => {
+  it('appends 50 per update and lists them all in pages, in the order they were sent', async () => {
+    const { octokit, repo } = gh;
+    const sha = gh.emulator.repo.refs.get('refs/heads/main') as string;
+    const batch = (from: number) => Array.from({ length: 50 }, (_, i) => annotation(from + i));
+    const created = await octokit.rest.checks.create({
+      ...repo,
+      name: 'mlops/validate',
+      head_sha: sha,
+      status: 'completed',
+      conclusion: 'failure',
+      output: { title: 't', summary: 's', annotations: batch(1) },
+    });
+    for (const from of [51, 101]) {
+      const updated = await octokit.rest.checks.update({
+        ...repo,
+        check_run_id: created.data.id,
+        output: { title: 't', summary: 's', annotations: batch(from) },
+      });
+      expect(updated.data.output.annotations_count).toBe(from + 49);
+    }
+    // 150 annotations at 100 a page: a first page with a `next` link, then the last 50.
+    const first = await octokit.rest.checks.listAnnotations({
+      ...repo,
+      check_run_id: created.data.id,
+      per_page: 100,
+    });
+    expect(first.data).toHaveLength(100);
+    expect(first.headers.link).toContain('rel="next"');
+    const all = await octokit.paginate(octokit.rest.checks.listAnnotations, {
+      ...repo,
+      check_run_id: created.data.id,
+      per_page: 100,
+    });
+    expect(all.map((a) => a.start_line)).toEqual(Array.from({ length: 150 }, (_, i) => i + 1));
+    expect(all[0]).toMatchObject({
+      path: 'data/train.csv',
+      annotation_level: 'failure',
+      blob_href: expect.stringContaining(`/blob/${sha}/data/train.csv`) as unknown,
+    });
   });
 });
 

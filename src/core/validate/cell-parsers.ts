@@ -58,14 +58,24 @@ export function parseNumberText(text: string): number | Invalid | Missing {
 }
 
 /** Integer grammar: [+-] digits; a whole float such as "3.0" is not an integer. */
-export function parseIntegerText(text: string): number | Invalid {
+function isIntegerText(text: string): boolean {
   const n = text.length;
   let i = 0;
   let c = text.charCodeAt(0);
   if (c === 43 || c === 45) c = text.charCodeAt(++i);
   const start = i;
   while (c >= 48 && c <= 57) c = text.charCodeAt(++i);
-  return i > start && i === n ? +text : invalid;
+  return i > start && i === n;
+}
+
+/**
+ * An integer that a double holds exactly: beyond 2^53 - 1 a value such as 99999999999999999999999
+ * would silently become 99999999999999991611392, so it is `invalid` (see `isUnsafeInteger`).
+ */
+export function parseIntegerText(text: string): number | Invalid {
+  if (!isIntegerText(text)) return invalid;
+  const value = +text;
+  return Number.isSafeInteger(value) ? value : invalid;
 }
 
 const trueWords = new Set(['true', 'True', 'TRUE', '1', 'yes', 'Yes', 'YES']);
@@ -79,10 +89,26 @@ export function toNumber(cell: Cell): number | Invalid | Missing {
 }
 
 export function toInteger(cell: Cell): number | Invalid {
-  if (typeof cell === 'number') return Number.isInteger(cell) ? cell : invalid;
+  if (typeof cell === 'number') return Number.isSafeInteger(cell) ? cell : invalid;
   if (typeof cell === 'string') return parseIntegerText(cell);
-  if (typeof cell === 'bigint') return Number(cell);
+  if (typeof cell === 'bigint') {
+    return cell >= minSafe && cell <= maxSafe ? Number(cell) : invalid;
+  }
   return invalid;
+}
+
+const maxSafe = BigInt(Number.MAX_SAFE_INTEGER);
+const minSafe = -maxSafe;
+
+/**
+ * Whether a cell `toInteger` refused is an integer all the same, only beyond 2^53 - 1 in size: its
+ * text, a whole JSON number (JSON.parse has already rounded it) or a Parquet INT64.
+ */
+export function isUnsafeInteger(cell: Cell): boolean {
+  if (typeof cell === 'number') return Number.isInteger(cell) && !Number.isSafeInteger(cell);
+  if (typeof cell === 'bigint') return cell < minSafe || cell > maxSafe;
+  if (typeof cell === 'string') return isIntegerText(cell) && !Number.isSafeInteger(+cell);
+  return false;
 }
 
 export function toBoolean(cell: Cell): boolean | Invalid {

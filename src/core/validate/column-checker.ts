@@ -9,6 +9,7 @@ import {
   codePointLength,
   displayCell,
   invalid,
+  isUnsafeInteger,
   missing,
   toBoolean,
   toDateTime,
@@ -92,6 +93,16 @@ function compileTyped(
       message: `"${shown}" is not ${typeWords[column.type]}`,
     };
   };
+  const tooLargeFinding = (cell: Cell, index: number): CellFinding => {
+    const shown = shorten(displayCell(cell) ?? '');
+    return {
+      rule: 'type',
+      index,
+      value: shown,
+      expected: `an integer from -${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER} (2^53 - 1)`,
+      message: `"${shown}": integer too large to represent exactly (declare the column type: string to keep it as text)`,
+    };
+  };
   const unique = (
     key: string | number,
     cell: Cell,
@@ -151,7 +162,11 @@ function compileTyped(
           return;
         }
         if (value === invalid) {
-          sink(typeFinding(cell, index));
+          sink(
+            isInteger && isUnsafeInteger(cell)
+              ? tooLargeFinding(cell, index)
+              : typeFinding(cell, index),
+          );
           return;
         }
         if (value < min) {

@@ -5,52 +5,85 @@
 import type { DataBatch, DataFormat, ReadEvent } from '../data/batch.js';
 import type { DatasetSchema } from '../schema/dataset-schema.js';
 import { compileColumn, type ColumnChecker } from './column-checker.js';
+import { ViolationCollector, type RuleCount } from './violation-collector.js';
 import type { Rule, Violation } from './violation.js';
+
+export type { RuleCount } from './violation-collector.js';
 
 export interface FileResult {
   readonly file: string;
   readonly format: DataFormat | null;
   readonly rows: number;
+  /** Every violation in the file, counted. */
   readonly violations: number;
+  /** The same, by rule and column, in order of first appearance. */
+  readonly counts: readonly Omit<RuleCount, 'first'>[];
 }
 
 export interface ValidationResult {
   readonly valid: boolean;
   readonly rows: number;
   readonly files: readonly FileResult[];
-  /** Every violation, by file and then by line. */
+  /** Every violation, counted. */
+  readonly violationCount: number;
+  /** Every violation counted by rule and column, in order of first appearance. */
+  readonly counts: readonly RuleCount[];
+  /**
+   * The violations kept, by file and then by line: the first `examplesPerRule` of each rule on
+   * each column, and the first `firstLines` of all. The rest are only counted.
+   */
   readonly violations: readonly Violation[];
+  /** The first `firstLines` violations by file and line, for line annotations. */
+  readonly leading: readonly Violation[];
+  /** Violations counted but not kept: `violationCount - violations.length`. */
+  readonly omitted: number;
+  readonly examplesPerRule: number;
   /** Findings that do not fail validation (extra columns under `extra-columns: warn`). */
   readonly warnings: readonly Violation[];
 }
 
-export interface RuleCount {
-  readonly rule: Rule;
-  readonly column: string | null;
-  readonly count: number;
-  readonly first: Violation;
+export interface DatasetValidatorOptions {
+  /** Violations kept per rule and column (default 100); all are counted. */
+  readonly examplesPerRule?: number | undefined;
+  /** Violations kept in order of file and line, whatever their rule (default 0). */
+  readonly firstLines?: number | undefined;
 }
+
+export const defaultExamplesPerRule = 100;
 
 /** Validates a sequence of files; call `file()` for each and `finish()` at the end. */
 export class DatasetValidator {
   readonly #schema: DatasetSchema;
   readonly #checkers: ReadonlyMap<string, ColumnChecker>;
   readonly #files: FileResult[] = [];
-  readonly #violations: Violation[] = [];
+  readonly #collector: ViolationCollector;
+  readonly #examplesPerRule: number;
   readonly #warnings: Violation[] = [];
   #rows = 0;
 
-  constructor(schema: DatasetSchema) {
+  constructor(schema: DatasetSchema, options: DatasetValidatorOptions = {}) {
     this.#schema = schema;
     this.#checkers = new Map(
       Object.entries(schema.columns).map(([name, column]) => [name, compileColumn(name, column)]),
     );
+    this.#examplesPerRule = options.examplesPerRule ?? defaultExamplesPerRule;
+    this.#collector = new ViolationCollector({
+      examplesPerRule: this.#examplesPerRule,
+      firstLines: options.firstLines ?? 0,
+    });
   }
 
   /** Validates one file's events. */
   async file(file: string, events: AsyncIterable<ReadEvent>): Promise<FileResult> {
     for (const checker of this.#checkers.values()) checker.reset();
-    const found: Violation[] = [];
+    const collector = this.#collector;
+    collector.startFile();
+    const before = collector.total;
+    let fileLevelFound = false;
+    const found = (violation: Violation): void => {
+      if (isFileLevel(violation.rule)) fileLevelFound = true;
+      collector.add(violation);
+    };
     const seenColumns = new Map<string, number | null>();
     let format: DataFormat | null = null;
     let rows = 0;
@@ -60,7 +93,7 @@ export class DatasetValidator {
     for await (const event of events) {
       if (event.kind === 'issue') {
         const { issue } = event;
-        found.push({
+        found({
           file,
           line: issue.line,
           column: issue.column ?? null,
@@ -77,7 +110,7 @@ export class DatasetValidator {
       this.#checkBatch(batch, found);
       if (rowLimit !== undefined && !overLimitReported && rows + batch.rows > rowLimit) {
         overLimitReported = true;
-        found.push({
+        found({
           file,
           line: batch.lines[rowLimit - rows] ?? null,
           column: null,
@@ -88,14 +121,15 @@ export class DatasetValidator {
         });
       }
       rows += batch.rows;
+      collector.flush();
     }
 
-    const fileReadable = format !== null || !found.some((v) => isFileLevel(v.rule));
+    const fileReadable = format !== null || !fileLevelFound;
     if (fileReadable) {
       this.#checkColumns(file, format, seenColumns, found);
       const rowMin = this.#schema.rows?.min;
       if (rowMin !== undefined && rows < rowMin) {
-        found.push({
+        found({
           file,
           line: null,
           column: null,
@@ -106,21 +140,32 @@ export class DatasetValidator {
         });
       }
     }
-    // Columns are checked batch by batch, so findings arrive grouped by column; users read by line.
-    found.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-    const result: FileResult = { file, format, rows, violations: found.length };
-    this.#violations.push(...found);
+    collector.flush();
+    const result: FileResult = {
+      file,
+      format,
+      rows,
+      violations: collector.total - before,
+      counts: collector.fileCounts().map(({ rule, column, count }) => ({ rule, column, count })),
+    };
     this.#files.push(result);
     this.#rows += rows;
     return result;
   }
 
   finish(): ValidationResult {
+    const violations = this.#collector.kept();
+    const violationCount = this.#collector.total;
     return {
-      valid: this.#violations.length === 0,
+      valid: violationCount === 0,
       rows: this.#rows,
       files: this.#files,
-      violations: this.#violations,
+      violationCount,
+      counts: this.#collector.counts(),
+      violations,
+      leading: this.#collector.leading(),
+      omitted: violationCount - violations.length,
+      examplesPerRule: this.#examplesPerRule,
       warnings: this.#warnings,
     };
   }
@@ -140,14 +185,14 @@ export class DatasetValidator {
     }
   }
 
-  #checkBatch(batch: DataBatch, found: Violation[]): void {
+  #checkBatch(batch: DataBatch, found: (violation: Violation) => void): void {
     for (let c = 0; c < batch.columns.length; c++) {
       const name = batch.columns[c];
       const checker = name === undefined ? undefined : this.#checkers.get(name);
       const values = batch.values[c];
       if (!checker || !values) continue;
       checker.check(values, batch.lines, (finding) => {
-        found.push({
+        found({
           file: batch.file,
           line: batch.lines[finding.index] ?? null,
           column: checker.name,
@@ -164,12 +209,12 @@ export class DatasetValidator {
     file: string,
     format: DataFormat | null,
     seen: ReadonlyMap<string, number | null>,
-    found: Violation[],
+    found: (violation: Violation) => void,
   ): void {
     const headerLine = format === 'csv' ? 1 : null;
     for (const [name, column] of Object.entries(this.#schema.columns)) {
       if (column.required && !seen.has(name)) {
-        found.push({
+        found({
           file,
           line: headerLine,
           column: name,
@@ -193,7 +238,7 @@ export class DatasetValidator {
         expected: `only the schema's columns (extra-columns: ${policy})`,
         message: `column "${name}" is not in the schema`,
       };
-      if (policy === 'error') found.push(finding);
+      if (policy === 'error') found(finding);
       else this.#warnings.push(finding);
     }
   }
@@ -237,25 +282,4 @@ function expectedForStructural(rule: Rule): string {
     default:
       return 'a well-formed file';
   }
-}
-
-/** Counts per rule and column, in order of first appearance, for the summary table. */
-export function countByRule(violations: readonly Violation[]): RuleCount[] {
-  const counts = new Map<
-    string,
-    { rule: Rule; column: string | null; count: number; first: Violation }
-  >();
-  for (const violation of violations) {
-    const key = `${violation.rule}\u0000${violation.column ?? ''}`;
-    const entry = counts.get(key);
-    if (entry) entry.count++;
-    else
-      counts.set(key, {
-        rule: violation.rule,
-        column: violation.column,
-        count: 1,
-        first: violation,
-      });
-  }
-  return [...counts.values()];
 }

@@ -4,7 +4,7 @@
  */
 import { markdownTable } from 'markdown-table';
 import { codeSpan, escapeMarkdownCell } from '../markdown/escape.js';
-import { countByRule, type ValidationResult } from './dataset-validator.js';
+import type { ValidationResult } from './dataset-validator.js';
 import type { Violation } from './violation.js';
 
 export interface Annotation {
@@ -14,21 +14,51 @@ export interface Annotation {
   readonly message: string;
 }
 
-/** At most `max` annotations, then one saying how many more there are and where to find them. */
-export function validationAnnotations(
-  result: ValidationResult,
-  options: { max: number; reportPath: string },
-): { annotations: Annotation[]; omitted: number } {
-  const shown = result.violations.slice(0, Math.max(0, options.max));
+/**
+ * GitHub shows at most 10 error annotations per step from workflow commands and drops the rest
+ * without a word (FACTS.md; actions/toolkit docs/problem-matchers.md).
+ */
+export const MAX_STEP_ERROR_ANNOTATIONS = 10;
+/** What one check run carries here: 20 requests of GitHub's 50 annotations each. */
+export const MAX_CHECK_RUN_ANNOTATIONS = 1_000;
+
+export function toAnnotation(violation: Violation): Annotation {
   return {
-    annotations: shown.map((violation) => ({
-      file: violation.file,
-      line: violation.line ?? undefined,
-      title: annotationTitle(violation),
-      message: `${violation.message}; expected ${violation.expected}`,
-    })),
-    omitted: result.violations.length - shown.length,
+    file: violation.file,
+    line: violation.line ?? undefined,
+    title: annotationTitle(violation),
+    message: `${violation.message}; expected ${violation.expected}`,
   };
+}
+
+/**
+ * The violations to annotate through workflow commands, in order of file and line: all of them
+ * when they fit in `slots`; else `slots`, or `slots - 1` with `moreLine` (the last slot is kept
+ * for the line that says how many more there are). `more` counts the violations left out.
+ */
+export function stepAnnotations(
+  result: ValidationResult,
+  options: { slots: number; moreLine: boolean },
+): { annotations: Annotation[]; more: number } {
+  const { slots } = options;
+  const total = result.violationCount;
+  const room = total <= slots ? slots : Math.max(0, options.moreLine ? slots - 1 : slots);
+  const shown = result.leading.length > 0 ? result.leading : result.violations;
+  const annotations = shown.slice(0, room).map(toAnnotation);
+  return { annotations, more: total - annotations.length };
+}
+
+/** Where the violations that are not annotated in the step can be read, for the "N more" line. */
+export function moreViolationsMessage(
+  more: number,
+  where: { checkRun: string | null; checkRunAnnotations: number; reportPath: string },
+): string {
+  const count = more.toLocaleString('en-US');
+  const checkRun =
+    where.checkRun === null
+      ? ''
+      : `the check run "${where.checkRun}" marks the first ${where.checkRunAnnotations.toLocaleString('en-US')} in "Files changed"; `;
+  return `${count} more violation(s) not annotated here (GitHub shows ${MAX_STEP_ERROR_ANNOTATIONS} per step): ${checkRun}the step summary counts them all by rule and column; examples in ${where.reportPath}`;
 }
 
 export function annotationTitle(violation: Violation): string {
@@ -44,15 +74,20 @@ export function formatViolationLine(violation: Violation): string {
   return `${where}: ${violation.rule}${column}: ${violation.message}; expected ${violation.expected}`;
 }
 
-export function renderValidationSummary(
-  result: ValidationResult,
-  options: { schemaPath: string; reportPath: string },
-): string {
+export interface SummaryOptions {
+  readonly schemaPath: string;
+  readonly reportPath: string;
+  /** Where the line annotations are, said under the table (action only). */
+  readonly annotated?: string | undefined;
+}
+
+export function renderValidationSummary(result: ValidationResult, options: SummaryOptions): string {
   const lines: string[] = [];
   const verdict = result.valid ? '✅ Data valid' : '❌ Data invalid';
+  const count = (n: number): string => n.toLocaleString('en-US');
   lines.push(`### ${verdict}`, '');
   lines.push(
-    `${result.rows.toLocaleString('en-US')} records in ${result.files.length} file(s) checked against ${codeSpan(options.schemaPath)}: ${result.violations.length.toLocaleString('en-US')} violation(s).`,
+    `${count(result.rows)} records in ${result.files.length} file(s) checked against ${codeSpan(options.schemaPath)}: ${count(result.violationCount)} violation(s).`,
     '',
   );
   lines.push(
@@ -61,35 +96,35 @@ export function renderValidationSummary(
       ...result.files.map((file) => [
         escapeMarkdownCell(file.file),
         file.format ?? '—',
-        file.rows.toLocaleString('en-US'),
-        file.violations.toLocaleString('en-US'),
+        count(file.rows),
+        count(file.violations),
       ]),
     ]),
     '',
   );
-  if (result.violations.length > 0) {
+  if (result.violationCount > 0) {
     lines.push('#### Violations by rule', '');
     lines.push(
       markdownTable(
         [
           ['Rule', 'Column', 'Count', 'First at', 'Example'],
-          ...countByRule(result.violations).map((count) => [
-            count.rule,
-            count.column === null ? '—' : escapeMarkdownCell(count.column),
-            count.count.toLocaleString('en-US'),
+          ...result.counts.map((rule) => [
+            rule.rule,
+            rule.column === null ? '—' : escapeMarkdownCell(rule.column),
+            count(rule.count),
             escapeMarkdownCell(
-              count.first.line === null
-                ? count.first.file
-                : `${count.first.file}:${count.first.line}`,
+              rule.first.line === null ? rule.first.file : `${rule.first.file}:${rule.first.line}`,
             ),
-            escapeMarkdownCell(count.first.message),
+            escapeMarkdownCell(rule.first.message),
           ]),
         ],
         { align: ['l', 'l', 'r', 'l', 'l'] },
       ),
       '',
     );
-    lines.push(`The full list is in the report ${codeSpan(options.reportPath)}.`, '');
+    lines.push(`${keptSentence(result)} They are in the report ${codeSpan(options.reportPath)}.`);
+    if (options.annotated !== undefined) lines.push('', options.annotated);
+    lines.push('');
   }
   if (result.warnings.length > 0) {
     lines.push('#### Warnings', '');
@@ -99,4 +134,16 @@ export function renderValidationSummary(
     lines.push('');
   }
   return lines.join('\n');
+}
+
+/** What the report lists and what it only counts. */
+export function keptSentence(result: ValidationResult): string {
+  const listed = result.violations.length.toLocaleString('en-US');
+  if (result.omitted === 0)
+    return `All ${listed} violation(s) are listed with their file and line.`;
+  return (
+    `${listed} violation(s) are listed with their file and line (the first ${result.examplesPerRule.toLocaleString('en-US')} of each rule on each column` +
+    `${result.leading.length > 0 ? `, and the first ${result.leading.length.toLocaleString('en-US')} of all` : ''}); ` +
+    `the other ${result.omitted.toLocaleString('en-US')} are counted above but not listed.`
+  );
 }

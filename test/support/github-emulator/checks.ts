@@ -3,7 +3,7 @@
  * most 50 annotations per request and appends those of each update to the run's list.
  */
 import { notFound, unprocessable, validationFailed } from './api-error.js';
-import { countedPage } from './pagination.js';
+import { countedPage, paginate } from './pagination.js';
 import { nullableString, optionalEnum, optionalString, requiredString } from './request-body.js';
 import { repoRoute, type RepoContext, type Route } from './router.js';
 import type {
@@ -96,7 +96,18 @@ export function checkRunJson(
       annotations_url: `${url}/annotations`,
     },
     check_suite: { id: run.checkSuiteId },
-    app: actionsApp(urls),
+    app:
+      run.app === undefined
+        ? actionsApp(urls)
+        : {
+            ...actionsApp(urls),
+            id: run.app.id,
+            slug: run.app.slug,
+            name: run.app.name,
+            client_id: `Iv1.${run.app.id}`,
+            node_id: nodeId('A', run.app.id),
+            html_url: urls.html(`/apps/${run.app.slug}`),
+          },
     pull_requests: pulls.map((p) => ({
       url: `${urls.repoApi(repo)}/pulls/${p.number}`,
       id: p.id,
@@ -113,7 +124,10 @@ function annotations(value: unknown): AnnotationRecord[] {
     throw validationFailed({ resource: 'CheckRun', code: 'invalid', field: 'output.annotations' });
   }
   if (value.length > MAX_ANNOTATIONS) {
-    throw unprocessable(`Only ${MAX_ANNOTATIONS} annotations are allowed per request`);
+    // GitHub's words, as integrations that sent more have quoted them.
+    throw unprocessable(
+      `Invalid request.\n\nNo more than ${MAX_ANNOTATIONS} items are allowed; ${value.length} were supplied.`,
+    );
   }
   return value.map((raw: unknown) => {
     const a = (raw ?? {}) as Record<string, unknown>;
@@ -223,6 +237,34 @@ export const checkRoutes: readonly Route[] = [
     applyFields(ctx, run, ctx.body());
     return { status: 200, body: checkRunJson(run, ctx.repo, ctx.urls) };
   }),
+
+  repoRoute(
+    'GET',
+    `${CHECK_RUNS}/{check_run_id}/annotations`,
+    'checks/runs#list-check-run-annotations',
+    (ctx) => {
+      const run = ctx.repo.checkRuns.get(Number(ctx.params['check_run_id']));
+      if (run === undefined) throw notFound();
+      // In the order they were sent, across the create and every update; paged like any list.
+      const page = paginate(run.annotations, ctx.req, ctx);
+      return {
+        status: 200,
+        headers: page.headers,
+        body: page.items.map((a) => ({
+          path: a.path,
+          blob_href: `${ctx.urls.repoHtml(ctx.repo)}/blob/${run.headSha}/${a.path}`,
+          start_line: a.start_line,
+          end_line: a.end_line,
+          start_column: a.start_column ?? null,
+          end_column: a.end_column ?? null,
+          annotation_level: a.annotation_level,
+          title: a.title ?? null,
+          message: a.message,
+          raw_details: a.raw_details ?? null,
+        })),
+      };
+    },
+  ),
 
   repoRoute(
     'GET',
