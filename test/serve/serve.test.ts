@@ -371,3 +371,65 @@ describe('mlops serve: swaps and shutdown', () => {
     expect(report.columns.map((c) => c.column)).toEqual(expect.arrayContaining(features));
   });
 });
+
+describe('the deployment files', () => {
+  it('probe the routes the server answers (deploy/kubernetes.yml)', async () => {
+    const { parseAllDocuments } = await import('yaml');
+    const text = await readFile(path.join(repoRoot, 'deploy/kubernetes.yml'), 'utf8');
+    const deployment = parseAllDocuments(text)[0]?.toJS() as {
+      spec: { template: { spec: { containers: Record<string, { httpGet: { path: string } }>[] } } };
+    };
+    const container = deployment.spec.template.spec.containers[0] ?? {};
+    const paths = ['livenessProbe', 'readinessProbe', 'startupProbe'].map(
+      (probe) => container[probe]?.httpGet.path,
+    );
+    expect(paths).toEqual(['/v2/health/live', '/v2/health/ready', '/v2/health/ready']);
+    const server = await start();
+    try {
+      for (const probe of paths) expect((await fetch(`${server.url}${probe}`)).status).toBe(200);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('mlops serve (the command)', () => {
+  it('serves until SIGTERM, then exits 0 with every answered record in the log', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(
+      process.execPath,
+      [path.join(repoRoot, 'bin/mlops.js'), 'serve', '--port', '0', '--log-dir', 'cli-logs'],
+      { cwd: workspace.dir, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+        if (match) resolve(match[1] as string);
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      child.once('exit', (code) => reject(new Error(`mlops serve exited with ${code}: ${output}`)));
+    });
+    const rows = evalRows
+      .slice(0, 50)
+      .map((row) => Object.fromEntries(features.map((f) => [f, row[f]])));
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, () =>
+        post(`${url}/v1/models/${MODEL}:predict`, { instances: rows }),
+      ),
+    );
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output).toContain('predictions logged');
+    const dir = workspace.path('cli-logs');
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.jsonl'));
+    const text = (await Promise.all(files.map((f) => readFile(path.join(dir, f), 'utf8')))).join(
+      '',
+    );
+    expect(text.trim().split('\n')).toHaveLength(40 * 50);
+  });
+});

@@ -68,10 +68,16 @@ export async function openModelPredictor(options: {
     unlabelled: true,
     ...(classes !== null ? { classes } : {}),
   };
+  // The matrix's columns follow the schema, which is fixed for this predictor: map them to the
+  // model's inputs once (a server scores many small batches).
+  let layout: { features: string[]; index: number[] } | null = null;
   const scoreMatrix = (matrix: FeatureMatrix) => {
-    const features = metadataList(onnx.metadata['mlops.features']) ?? [...matrix.featureNames];
+    layout ??= (() => {
+      const features = metadataList(onnx.metadata['mlops.features']) ?? [...matrix.featureNames];
+      return { features, index: features.map((f) => matrix.featureNames.indexOf(f)) };
+    })();
+    const { features, index } = layout;
     const F = matrix.featureNames.length;
-    const index = features.map((f) => matrix.featureNames.indexOf(f));
     const x = new Float32Array(matrix.rows * features.length);
     for (let r = 0; r < matrix.rows; r++) {
       for (let f = 0; f < features.length; f++)
