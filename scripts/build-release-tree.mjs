@@ -1,19 +1,31 @@
-// Builds the tree a release commit holds, so `uses: <owner>/<repo>/actions/<step>@v1` runs with no
-// install: action.yml, actions/, the bundled dist/, and the runtime packages the bundle leaves
+// Builds the tree a release commit holds, so `uses: <owner>/<repo>/actions/<step>@vX.Y.Z` runs with
+// no install: action.yml, actions/, the bundled dist/, the runtime packages the bundle leaves
 // external (native addons cannot be bundled) inside dist/node_modules/, where Node's resolution
-// finds them from dist/*.js and dist/chunks/*.js.
+// finds them from dist/*.js and dist/chunks/*.js; the reusable workflows users call
+// (.github/workflows/mlops-*.yml), the starter workflows `mlops init` copies (workflows/), the JSON
+// Schemas `mlops init` points editors at (schemas/), the `mlops` command (bin/ and dist/cli.js), a
+// package.json, LICENSE, README and CHANGELOG.
 //
-//   node scripts/build-release-tree.mjs <outDir> [--skip-build] [--source-maps] [--platform os/arch]...
+// Inside the tree every `uses:` of our own actions and reusable workflows
+// (`mlops-actions/mlops-actions/...@v1`) names the exact version released, so a workflow that pins
+// a reusable workflow by tag or SHA runs exactly the actions released with it, never whatever the
+// major tag points at later.
 //
+//   node scripts/build-release-tree.mjs <outDir> --version vX.Y.Z [--skip-build] [--source-maps]
+//                                        [--platform os/arch]...
+//
+// --version      the version released (default: v + package.json's version, the one source; any
+//                other value is refused, so the tag and the version inside the bundle agree)
 // --skip-build   use the dist/ already built (the tests do, so they never rebuild a shared dist/)
 // --source-maps  keep dist/**/*.map (13 MiB of the 17 that dist/ weighs; left out by default, as
 //                every release commit stays in the repository's history and the runner does not
 //                read them without --enable-source-maps)
 // --platform     onnxruntime native binaries to keep, os/arch as Node spells them (default
-//                linux/x64, what GitHub-hosted Ubuntu runners and most GPU runners are); repeat
-//                it for more, for example --platform linux/arm64 for Grace Hopper runners.
+//                linux/x64 and linux/arm64: GitHub's Ubuntu runners, x64 and arm64, and most GPU
+//                runners, about 70 MB; all five platforms would be about 290 MB that every job
+//                downloads). Repeat it to choose others.
 import { spawnSync } from 'node:child_process';
-import { cp, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -25,16 +37,29 @@ const { values, positionals } = parseArgs({
   options: {
     'skip-build': { type: 'boolean', default: false },
     'source-maps': { type: 'boolean', default: false },
-    platform: { type: 'string', multiple: true, default: ['linux/x64'] },
+    version: { type: 'string' },
+    platform: { type: 'string', multiple: true, default: ['linux/x64', 'linux/arm64'] },
   },
 });
 if (positionals.length !== 1) {
   console.error(
-    'usage: node scripts/build-release-tree.mjs <outDir> [--skip-build] [--source-maps] [--platform os/arch]...',
+    'usage: node scripts/build-release-tree.mjs <outDir> --version vX.Y.Z [--skip-build] [--source-maps] [--platform os/arch]...',
   );
   process.exit(2);
 }
 const outDir = path.resolve(positionals[0]);
+const packageJson = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
+const version = values.version ?? `v${packageJson.version}`;
+if (!/^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version)) {
+  console.error(`--version ${version}: expected vX.Y.Z (or vX.Y.Z-rc.N)`);
+  process.exit(2);
+}
+if (version !== `v${packageJson.version}`) {
+  console.error(
+    `--version ${version} is not package.json's version (${packageJson.version}): set "version" in package.json first, the one source of the version the bundle reports`,
+  );
+  process.exit(2);
+}
 const platforms = values.platform;
 for (const platform of platforms) {
   if (!/^[a-z0-9]+\/[a-z0-9]+$/.test(platform)) {
@@ -82,10 +107,56 @@ await cp(path.join(root, 'dist'), path.join(outDir, 'dist'), {
   filter: (source) => values['source-maps'] || !source.endsWith('.map'),
 });
 for (const file of ['LICENSE', 'README.md', 'CHANGELOG.md']) {
-  if (await exists(path.join(root, file))) {
-    await cp(path.join(root, file), path.join(outDir, file));
+  await cp(path.join(root, file), path.join(outDir, file));
+}
+// The `mlops` command: bin/ runs dist/cli.js; init copies the starters from workflows/ and
+// writes `$schema` URLs that resolve to schemas/ at the tag.
+await cp(path.join(root, 'bin'), path.join(outDir, 'bin'), { recursive: true });
+await cp(path.join(root, 'schemas'), path.join(outDir, 'schemas'), { recursive: true });
+await cp(path.join(root, 'workflows'), path.join(outDir, 'workflows'), { recursive: true });
+// The reusable workflows users call; not this repository's own ci.yml and release.yml.
+await mkdir(path.join(outDir, '.github/workflows'), { recursive: true });
+for (const name of await readdir(path.join(root, '.github/workflows'))) {
+  if (/^mlops-[\w.-]+\.ya?ml$/.test(name)) {
+    await cp(
+      path.join(root, '.github/workflows', name),
+      path.join(outDir, '.github/workflows', name),
+    );
   }
 }
+// The bundle is ESM: `type: module` makes Node read dist/ and bin/ as such on every version.
+const treePackage = {
+  name: packageJson.name,
+  version: packageJson.version,
+  description: packageJson.description,
+  license: packageJson.license,
+  type: 'module',
+  engines: packageJson.engines,
+  bin: packageJson.bin,
+};
+await writeFile(path.join(outDir, 'package.json'), `${JSON.stringify(treePackage, null, 2)}\n`);
+
+// Our own `uses:` at the exact version released: the reusable workflows, the starters, the root
+// action's usage comment. Whatever still names another ref of ours afterwards is refused.
+const OWN = 'mlops-actions/mlops-actions';
+const ownRef = /(mlops-actions\/mlops-actions(?:\/[\w./-]+)?)@([\w.-]+)/g;
+let rewritten = 0;
+for (const file of await listFiles(outDir)) {
+  if (!/\.ya?ml$/.test(file) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
+  const text = await readFile(file, 'utf8');
+  const next = text.replace(ownRef, (_, target, ref) => {
+    if (ref !== 'v1' && ref !== version) {
+      console.error(
+        `${path.relative(outDir, file)}: \`${target}@${ref}\`: our own actions are used at @v1 in the sources`,
+      );
+      process.exit(1);
+    }
+    rewritten += 1;
+    return `${target}@${version}`;
+  });
+  if (next !== text) await writeFile(file, next);
+}
+console.log(`${rewritten} references to ${OWN} pinned to @${version}`);
 
 // The bundle's externals (scripts/build.mjs): onnxruntime-node, and @duckdb/* which nothing
 // imports today. Fail loudly the day something does, rather than ship a tree that cannot run.
@@ -142,7 +213,7 @@ for (const file of files) {
   total += size;
 }
 const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-console.log(`release tree ${outDir}: ${files.length} files, ${mib(total)}`);
+console.log(`release tree ${version} ${outDir}: ${files.length} files, ${mib(total)}`);
 for (const [entry, size] of [...sizes].sort((a, b) => b[1] - a[1])) {
   console.log(`  ${mib(size).padStart(10)}  ${entry}`);
 }

@@ -1,20 +1,23 @@
 /** Entrypoint of `actions/evaluate`. */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as core from '@actions/core';
 import { createActionsLogger } from '../adapters/actions/actions-logger.js';
 import { createArtifactStore } from '../adapters/actions/artifact-store.js';
 import { readEventPayload } from '../adapters/actions/read-event.js';
 import { evaluationArtifactName } from '../adapters/github/evaluated-candidate.js';
-import { publishCheckRun } from '../adapters/github/check-run.js';
+import { isPermissionDenied, publishCheckRun } from '../adapters/github/check-run.js';
 import { createGitHubRegistry } from '../adapters/github/github-registry.js';
 import { createOctokit } from '../adapters/github/octokit.js';
 import { upsertStickyComment } from '../adapters/github/sticky-comment.js';
 import { createBaselineSource } from '../adapters/registry/baseline-source.js';
 import { ConfigError } from '../core/errors.js';
+import { formatEvaluationRecord } from '../core/evaluate/evaluation-record.js';
 import { renderCheckRunOutput } from '../core/evaluate/render-check-run.js';
 import { renderEvaluationComment } from '../core/evaluate/render-comment.js';
 import { renderEvaluationSummary } from '../core/evaluate/render-summary.js';
 import { runContextFromEnv } from '../core/provenance/run-context.js';
+import { sha256Digest } from '../core/provenance/sha256.js';
 import { evaluate } from '../steps/evaluate.js';
 import { booleanInput, choiceInput, listInput, optionalInput } from './action-inputs.js';
 import { runEntrypoint } from './run-entrypoint.js';
@@ -57,6 +60,19 @@ await runEntrypoint(async () => {
     }),
   });
 
+  // Written first: whatever the token may or may not write below, the job summary has the result.
+  await core.summary.addRaw(renderEvaluationSummary(report)).write();
+
+  // Uploaded before the check run, so a check run always points at an existing report: publish
+  // (model: pr-artifact) verifies the report's sha256, recorded on the check run, against it.
+  const reportFile = path.resolve(cwd, report.reportPath);
+  const reportDigest = sha256Digest(await readFile(reportFile));
+  await createArtifactStore(logger).upload(
+    evaluationArtifactName(report.model),
+    [reportFile],
+    path.dirname(reportFile),
+  );
+
   // One comment per model per pull request, found again by this marker on re-runs.
   const marker = `<!-- mlops-actions:evaluate:${report.model} -->`;
   let commentUrl = '';
@@ -66,49 +82,57 @@ await runEntrypoint(async () => {
     if (run.pullRequest === null) {
       logger.warning('comment: true, but this run is not for a pull request: no comment posted.');
     } else {
-      const comment = await upsertStickyComment({
-        octokit,
-        owner,
-        repo,
-        issueNumber: run.pullRequest,
-        marker,
-        body: renderEvaluationComment(report, { marker }),
-        logger,
-      });
-      commentUrl = comment.url;
-      logger.info(`Comment ${comment.action}: ${comment.url}`);
+      try {
+        const comment = await upsertStickyComment({
+          octokit,
+          owner,
+          repo,
+          issueNumber: run.pullRequest,
+          marker,
+          body: renderEvaluationComment(report, { marker }),
+          logger,
+        });
+        commentUrl = comment.url;
+        logger.info(`Comment ${comment.action}: ${comment.url}`);
+      } catch (error) {
+        if (!isPermissionDenied(error)) throw error;
+        core.notice(
+          `The evaluation is in this job's summary, not in a pull request comment: the token may not write comments (${error.message}). ` +
+            'A fork\'s pull request gets a read-only GITHUB_TOKEN; otherwise grant the job "pull-requests: write".',
+          { title: 'mlops evaluate: no comment' },
+        );
+      }
     }
   }
 
   const headSha = run.commit;
   if (headSha) {
     const output = renderCheckRunOutput(report);
-    await publishCheckRun({
-      octokit,
-      owner,
-      repo,
-      headSha,
-      name: optionalInput('check-name') ?? `mlops/evaluate (${report.model})`,
-      conclusion: output.conclusion,
-      title: output.title,
-      summary: output.summary,
-      text: output.text,
-      detailsUrl: run.runUrl ?? undefined,
-      externalId: report.candidate.digest,
-      logger,
-    });
+    try {
+      await publishCheckRun({
+        octokit,
+        owner,
+        repo,
+        headSha,
+        name: optionalInput('check-name') ?? `mlops/evaluate (${report.model})`,
+        conclusion: output.conclusion,
+        title: output.title,
+        summary: `${formatEvaluationRecord({ model: report.candidate.digest, report: reportDigest })}\n${output.summary}`,
+        text: output.text,
+        detailsUrl: run.runUrl ?? undefined,
+        externalId: report.candidate.digest,
+        logger,
+      });
+    } catch (error) {
+      if (!isPermissionDenied(error)) throw error;
+      core.notice(
+        `The verdict is in this job's summary only: the token may write neither a check run nor a commit status (${error.message}). ` +
+          'A fork\'s pull request gets a read-only GITHUB_TOKEN; otherwise grant the job "checks: write".',
+        { title: 'mlops evaluate: no check run' },
+      );
+    }
   }
 
-  // publish-model (model: pr-artifact) finds the report of the reviewed candidate here, for the
-  // release notes, the model card and the promotion pull request.
-  const reportFile = path.resolve(cwd, report.reportPath);
-  await createArtifactStore(logger).upload(
-    evaluationArtifactName(report.model),
-    [reportFile],
-    path.dirname(reportFile),
-  );
-
-  await core.summary.addRaw(renderEvaluationSummary(report)).write();
   core.setOutput('passed', String(report.passed));
   core.setOutput(
     'metrics',

@@ -19,6 +19,8 @@ const commands = [
   'publish-model',
   'promote-model',
   'check-drift',
+  'check-performance',
+  'doctor',
 ] as const;
 
 type Command = (typeof commands)[number];

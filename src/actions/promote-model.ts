@@ -4,6 +4,7 @@ import * as core from '@actions/core';
 import { createActionsLogger } from '../adapters/actions/actions-logger.js';
 import { readEventPayload } from '../adapters/actions/read-event.js';
 import { GitHubRegistryWriter } from '../adapters/github/github-registry-writer.js';
+import { readRegistryTrigger } from '../adapters/github/registry-trigger.js';
 import { createReviewSource } from '../adapters/github/pull-request-reviews.js';
 import { loadMlopsConfig } from '../adapters/fs/load-config.js';
 import { toDisplayPath } from '../adapters/fs/display-path.js';
@@ -24,6 +25,17 @@ await runEntrypoint(async () => {
   if (loaded === undefined) throw new ConfigError('mlops.yml is required');
   const { config } = loaded;
   const { octokit, owner, repo } = actionGitHub(logger, 'promote in the registry');
+  // Refused before anything is read or written: a pull request closed without merging also sends
+  // `closed` (issue 13, finding 12); see core/provenance/trigger-guard.ts for what is accepted.
+  await readRegistryTrigger({
+    octokit,
+    owner,
+    repo,
+    action: 'promote-model',
+    eventName: process.env.GITHUB_EVENT_NAME ?? null,
+    ref: process.env.GITHUB_REF ?? null,
+    payload: event,
+  });
   const stage = optionalInput('stage') ?? 'production';
   let version = optionalInput('version');
   if (version === undefined) {
@@ -40,7 +52,10 @@ await runEntrypoint(async () => {
         ? integerInput('pull-request', 0, { min: 1 })
         : run.pullRequest,
     runUrl: run.runUrl,
+    runAttempt: Number(process.env.GITHUB_RUN_ATTEMPT ?? '1') || 1,
     reviews: createReviewSource({ octokit, owner, repo }),
+    allowFailedGates: booleanInput('allow-failed-gates', false),
+    allowFailedGatesHint: 'the input allow-failed-gates: true',
     registry: new GitHubRegistryWriter({ octokit, owner, repo, logger }),
     logger,
   });

@@ -5,9 +5,13 @@ import * as core from '@actions/core';
 import { createActionsLogger } from '../adapters/actions/actions-logger.js';
 import { readEventPayload } from '../adapters/actions/read-event.js';
 import { buildProfileFile } from '../adapters/data/profile-dataset.js';
-import { downloadEvaluatedCandidate } from '../adapters/github/evaluated-candidate.js';
+import {
+  DEFAULT_EVALUATION_WORKFLOW,
+  downloadEvaluatedCandidate,
+} from '../adapters/github/evaluated-candidate.js';
 import { GitHubRegistryWriter } from '../adapters/github/github-registry-writer.js';
 import { createPromotionRequests } from '../adapters/github/promotion-pull-request.js';
+import { readRegistryTrigger } from '../adapters/github/registry-trigger.js';
 import { loadMlopsConfig } from '../adapters/fs/load-config.js';
 import { ConfigError } from '../core/errors.js';
 import { runContextFromEnv } from '../core/provenance/run-context.js';
@@ -20,16 +24,7 @@ import { runEntrypoint } from './run-entrypoint.js';
 await runEntrypoint(async () => {
   const logger = createActionsLogger();
   const cwd = process.env.GITHUB_WORKSPACE ?? process.cwd();
-  const event = readEventPayload() as
-    | {
-        pull_request?: {
-          number?: number;
-          merged?: boolean;
-          merge_commit_sha?: string | null;
-          head?: { sha?: string };
-        };
-      }
-    | undefined;
+  const event = readEventPayload();
   const run = runContextFromEnv(process.env, event);
   const loaded = await loadMlopsConfig({ cwd, path: optionalInput('config') ?? 'mlops.yml' });
   if (loaded === undefined) throw new ConfigError('mlops.yml is required');
@@ -37,16 +32,26 @@ await runEntrypoint(async () => {
   const { octokit, owner, repo } = actionGitHub(logger, 'publish to the registry');
   const temp = path.join(process.env.RUNNER_TEMP ?? path.join(cwd, '.mlops'), 'mlops-publish');
 
-  const pull = event?.pull_request;
+  // Only a merged pull request (or a push or dispatch on the default branch) may publish: a pull
+  // request closed without merging also sends `closed`, with a test-merge commit that never landed.
+  const trigger = await readRegistryTrigger({
+    octokit,
+    owner,
+    repo,
+    action: 'publish-model',
+    eventName: process.env.GITHUB_EVENT_NAME ?? null,
+    ref: process.env.GITHUB_REF ?? null,
+    payload: event,
+  });
+  const pull = trigger.kind === 'merged-pull-request' ? trigger.pull : null;
   // On a merged pull request the version is made from the merge commit; GITHUB_SHA otherwise.
-  const commit = pull?.merge_commit_sha ?? process.env.GITHUB_SHA ?? null;
+  const commit = pull?.mergeCommitSha ?? process.env.GITHUB_SHA ?? null;
   let modelPath: string;
   let manifestPath: string | undefined = optionalInput('manifest');
   const modelInput = optionalInput('model');
   let evaluatedReport: string | null = null;
   if (modelInput === 'pr-artifact') {
-    const headSha = pull?.head?.sha;
-    if (pull === undefined || headSha === undefined || pull.merged !== true) {
+    if (pull === null) {
       throw new ConfigError(
         'model: pr-artifact needs a merged pull request event (on: pull_request, types: [closed], with if: github.event.pull_request.merged)',
         { location: { file: 'action inputs', field: 'model' } },
@@ -57,7 +62,9 @@ await runEntrypoint(async () => {
       owner,
       repo,
       model: config.model.name,
-      headSha,
+      pull,
+      defaultBranch: trigger.defaultBranch,
+      workflowPath: optionalInput('workflow') ?? DEFAULT_EVALUATION_WORKFLOW,
       checkName: optionalInput('check-name') ?? `mlops/evaluate (${config.model.name})`,
       artifactName: optionalInput('artifact-name') ?? `model-${config.model.name}`,
       destDir: path.join(temp, 'candidate'),
@@ -76,13 +83,8 @@ await runEntrypoint(async () => {
       ? path.resolve(cwd, profileInput)
       : existsSync(besideModel(PROFILE_FILE))
         ? besideModel(PROFILE_FILE)
-        : await buildProfileFile({
-            cwd,
-            loaded,
-            output: path.join(temp, PROFILE_FILE),
-            logger,
-            modelPath,
-          });
+        : // Built by the step once every check has passed.
+          (output: string) => buildProfileFile({ cwd, loaded, output, logger, modelPath });
   const reportInput = optionalInput('report');
 
   const result = await publishModel({
@@ -101,6 +103,8 @@ await runEntrypoint(async () => {
       : null,
     workDir: path.join(temp, 'release'),
     logger,
+    allowFailedGates: booleanInput('allow-failed-gates', false),
+    allowFailedGatesHint: 'the input allow-failed-gates: true',
   });
   core.setOutput('version', result.version);
   core.setOutput('tag', result.tag);

@@ -42,6 +42,7 @@ await runEntrypoint(async () => {
     uploadArtifact: booleanInput('upload-artifact', true),
     cachePaths: listInput('cache-paths'),
     cacheKey: optionalInput('cache-key'),
+    env: listInput('env'),
     run: runContextFromEnv(process.env, readEventPayload()),
     logger,
     ports: createTrainPorts({ logger, signal: abort.signal }),

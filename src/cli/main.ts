@@ -2,71 +2,118 @@
  * The `mlops` command: every lifecycle step, run locally with the same code the actions run.
  * Exit status: 0 success, 1 the step's verdict is a failure (violations), 2 usage or
  * configuration error, 3 unexpected error.
+ *
+ * Commands are not registered here: each is one `defineCommand` entry in command-definitions.ts
+ * (options, arguments, summary, examples, and a `load` that imports its module), which this file
+ * resolves, parses against, prints help from and runs.
  */
 import { GitHubApiError, isUserError } from '../core/errors.js';
+import { MLOPS_VERSION } from '../core/mlops-version.js';
 import { CliUsageError } from './cli-usage-error.js';
+import type { Command, CommandGroup } from './command-definition.js';
+import { commandGroups, commands } from './command-definitions.js';
+import { didYouMean } from './did-you-mean.js';
+import { asksForHelp, parseCommandLine } from './parse-command-line.js';
+import {
+  renderCommandHelp,
+  renderCommandUsage,
+  renderGlobalHelp,
+  renderGroupHelp,
+  subcommandsOf,
+  topLevelNames,
+} from './render-help.js';
 
-const usage = `mlops — GitHub Actions-native MLOps, locally
+type Resolved =
+  | { readonly kind: 'command'; readonly command: Command; readonly args: string[] }
+  | { readonly kind: 'group'; readonly group: CommandGroup; readonly args: string[] };
 
-Usage:
-  mlops validate [--config mlops.yml] [--schema schema.yml] [--data <path|glob>...]
-                 [--report <path>] [--fail-on error|never] [--quiet]
-  mlops train [--config mlops.yml] [--command <cmd> | --builtin <kind>] [--gpus required|optional|none]
-              [--seed <n>] [--timeout-minutes <n>]
-  mlops evaluate [--config mlops.yml] [--model <file>] [--baseline production|none|v1.2.0|<file>]
-                 [--markdown <file>] [--comment-out <file>]
-  mlops publish [--config mlops.yml] [--model <file>] [--report <file>] [--version auto|1.2.0]
-                [--registry .mlops/registry]
-  mlops promote --version <v> [--stage production] [--config mlops.yml] [--registry .mlops/registry]
-  mlops init [--dir .] [--name <model>] [--data <train file>] [--eval <eval file>]
-             [--target <column>] [--task <task>] [--force]
-  mlops schema infer <data...> [--out schema.yml] [--target <column>] [--max-categories 20]
-  mlops profile [--config mlops.yml] --data <path|glob>... --output profile.json
-  mlops profile merge <a.json> <b.json>... --output all.json
-  mlops drift [--config mlops.yml] [--current <path>...] [--reference production|<profile>|<data>]
-              [--report out.json] [--issue-out issue.md] [--fail-on severe|moderate|never]
-  mlops registry list [--registry .mlops/registry] [--json]
-  mlops registry show <model> [--registry .mlops/registry] [--json]
-  mlops --help | --version
+const unknownCommandHint = 'Run "mlops --help" for the list of commands.';
 
-Run "mlops <command> --help" for a command's options.`;
-
-// Each command is loaded when it runs: validating a large file should not hold the code (and
-// the memory) of training and evaluation.
-const commands: Record<string, (args: string[]) => Promise<number>> = {
-  validate: async (args) => (await import('./commands/validate.js')).runValidate(args),
-  train: async (args) => (await import('./commands/train.js')).runTrain(args),
-  evaluate: async (args) => (await import('./commands/evaluate.js')).runEvaluate(args),
-  publish: async (args) => (await import('./commands/publish.js')).runPublish(args),
-  promote: async (args) => (await import('./commands/promote.js')).runPromote(args),
-  init: async (args) => (await import('./commands/init.js')).runInit(args),
-  schema: async (args) => {
-    const [sub, ...rest] = args;
-    if (sub === 'infer') return (await import('./commands/schema-infer.js')).runSchemaInfer(rest);
-    throw new CliUsageError(`unknown command "schema ${sub ?? ''}"; expected "schema infer"`);
-  },
-  registry: async (args) => (await import('./commands/registry.js')).runRegistry(args),
-  profile: async (args) => (await import('./commands/profile.js')).runProfile(args),
-  drift: async (args) => (await import('./commands/drift.js')).runDrift(args),
-};
-
-export async function main(argv: string[]): Promise<number> {
-  const [command, ...args] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(`${usage}\n`);
-    return command === undefined ? 2 : 0;
+/**
+ * The command `argv` names: a subcommand (`schema infer`) before a command of the same first
+ * word (`profile merge` before `profile`), then a group (`registry`). A usage error otherwise.
+ */
+function resolveCommand(argv: readonly string[]): Resolved {
+  const [first = '', second] = argv;
+  const byName = (name: string) => commands.find((c) => c.name === name);
+  const sub = second !== undefined ? byName(`${first} ${second}`) : undefined;
+  if (sub !== undefined) return { kind: 'command', command: sub, args: argv.slice(2) };
+  const command = byName(first);
+  if (command !== undefined) return { kind: 'command', command, args: argv.slice(1) };
+  const group = commandGroups.find((g) => g.name === first);
+  if (group !== undefined) return { kind: 'group', group, args: argv.slice(1) };
+  if (first.startsWith('-')) {
+    throw new CliUsageError(
+      `unknown flag ${first}${didYouMean(first.replace(/^-+/, ''), ['help', 'version'], (n) => `--${n}`)}`,
+    );
   }
-  if (command === '--version') {
-    process.stdout.write(`${process.env.MLOPS_VERSION ?? 'dev'}\n`);
+  throw new CliUsageError(
+    `unknown command "${first}"${didYouMean(first, topLevelNames(), (n) => `"${n}"`)}`,
+  );
+}
+
+/** `mlops schema`, `mlops schema --help`, `mlops schema infr`: the group's subcommands. */
+function runGroup(group: CommandGroup, args: readonly string[]): number {
+  if (asksForHelp(args)) {
+    process.stdout.write(`${renderGroupHelp(group)}\n`);
     return 0;
   }
-  const run = commands[command];
+  const [word] = args;
+  const names = subcommandsOf(group.name).map((c) => c.name);
+  const problem =
+    word === undefined
+      ? `${group.name} needs a command: ${names.join(' or ')}`
+      : `unknown command "${group.name} ${word}"${didYouMean(`${group.name} ${word}`, names, (n) => `"${n}"`)}`;
+  process.stderr.write(`mlops: ${problem}\n\n${renderGroupHelp(group)}\n`);
+  return 2;
+}
+
+/** `mlops help [command]`. */
+function runHelp(args: readonly string[]): number {
+  if (args.length === 0 || asksForHelp(args.slice(0, 1))) {
+    process.stdout.write(`${renderGlobalHelp()}\n`);
+    return 0;
+  }
+  const resolved = resolveCommand(args);
+  if (resolved.kind === 'group') return runGroup(resolved.group, ['--help']);
+  process.stdout.write(`${renderCommandHelp(resolved.command)}\n`);
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command] = argv;
+  if (command === undefined) {
+    process.stderr.write(`${renderGlobalHelp()}\n`);
+    return 2;
+  }
+  if (command === '--help' || command === '-h') {
+    process.stdout.write(`${renderGlobalHelp()}\n`);
+    return 0;
+  }
+  if (command === '--version') {
+    process.stdout.write(`${MLOPS_VERSION}\n`);
+    return 0;
+  }
+  let running: Command | undefined;
   try {
-    if (!run) throw new CliUsageError(`unknown command "${command}"`);
-    return await run(args);
+    if (command === 'help') return runHelp(argv.slice(1));
+    const resolved = resolveCommand(argv);
+    if (resolved.kind === 'group') return runGroup(resolved.group, resolved.args);
+    running = resolved.command;
+    if (asksForHelp(resolved.args)) {
+      process.stdout.write(`${renderCommandHelp(running)}\n`);
+      return 0;
+    }
+    const parsed = parseCommandLine(running, resolved.args);
+    const run = await running.load();
+    return await run(parsed);
   } catch (error) {
     if (error instanceof CliUsageError) {
-      console.error(`mlops: ${error.message}\n\n${usage}`);
+      // The options of the command it was for; a wrong command name gets a hint, not a manual.
+      const about = error.command ?? running;
+      console.error(
+        `mlops: ${error.message}\n\n${about !== undefined ? renderCommandUsage(about) : unknownCommandHint}`,
+      );
       return 2;
     }
     if (isUserError(error)) {

@@ -5,7 +5,7 @@
  * JSON report, and then acts: moderate or severe drift opens or updates the model's one drift
  * issue (moderate also dispatches the retrain workflow); no drift closes that issue.
  */
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expandDataPaths } from '../adapters/data/open-dataset.js';
 import { profileDataset } from '../adapters/data/profile-dataset.js';
@@ -46,6 +46,7 @@ import type {
 import type { DatasetSchema } from '../core/schema/dataset-schema.js';
 import { openModelPredictor, type DataFile } from '../adapters/onnx/model-predictor.js';
 import { fileDigest } from '../adapters/fs/file-digest.js';
+import { actionWording, type OptionWording } from '../core/option-wording.js';
 
 export const PROFILE_ASSET = 'profile.json';
 export const SEVERITY_LABELS: Record<Exclude<DriftSeverity, 'none'>, string> = {
@@ -72,6 +73,8 @@ export interface CheckDriftOptions {
   readonly reportLocation?: string | null;
   readonly workDir: string;
   readonly logger: Logger;
+  /** How messages name the settings above: inputs (default) or flags. */
+  readonly wording?: OptionWording | undefined;
 }
 
 export interface CheckDriftResult {
@@ -93,10 +96,12 @@ export async function readProfileFile(file: string, display: string): Promise<Da
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new DataError(`cannot read the reference profile: ${(error as Error).message}`, {
-      location: { file: display },
-      cause: error,
-    });
+    throw new DataError(
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'there is no reference profile here: name a profile.json that exists, production, or reference data'
+        : `cannot read the reference profile: ${(error as Error).message}`,
+      { location: { file: display }, cause: error },
+    );
   }
   let json: unknown;
   try {
@@ -132,15 +137,32 @@ export async function checkDrift(options: CheckDriftOptions): Promise<CheckDrift
   });
   const nullValues = config.data['null-values'];
 
+  // A model named explicitly must exist: an error before any work, never a skipped check.
+  const modelChoice = options.model ?? 'production';
+  const explicitModel =
+    modelChoice !== 'production' && modelChoice !== 'none' ? path.resolve(cwd, modelChoice) : null;
+  if (explicitModel !== null) {
+    await access(explicitModel).catch((error: unknown) => {
+      throw new ConfigError(
+        (error as NodeJS.ErrnoException).code === 'ENOENT'
+          ? `there is no model at ${JSON.stringify(modelChoice)}: name an ONNX file that exists, production (the production version's model) or none (no prediction drift)`
+          : `cannot read the model: ${(error as Error).message}`,
+        { location: { file: toDisplayPath(cwd, explicitModel), field: 'model' }, cause: error },
+      );
+    });
+  }
+
   // Current data.
   const currentPatterns =
     options.current !== undefined
       ? options.current.map((p) => path.resolve(cwd, p))
       : (drift?.current ?? []).map((p) => path.resolve(dir, p));
   if (currentPatterns.length === 0) {
-    throw new ConfigError('no current data: set drift.current in mlops.yml or the current input', {
-      location: { file: loaded.displayPath, field: 'drift.current' },
-    });
+    const wording = options.wording ?? actionWording;
+    throw new ConfigError(
+      `no current data: set drift.current in mlops.yml or give ${wording.option('current')}`,
+      { location: { file: loaded.displayPath, field: 'drift.current' } },
+    );
   }
   const currentFiles = await expandDataPaths(currentPatterns, cwd);
   const currentLabel = currentFiles.map((f) => f.displayName).join(', ');
@@ -171,7 +193,6 @@ export async function checkDrift(options: CheckDriftOptions): Promise<CheckDrift
   // Prediction drift.
   const notes: string[] = [];
   let prediction: PredictionDistributions | null = null;
-  const modelChoice = options.model ?? 'production';
   if (modelChoice !== 'none') {
     // Reference predictions: the reference profile's own when it holds this model's, else the
     // model's outputs on the reference data (the training data when the reference is a profile).
@@ -201,7 +222,9 @@ export async function checkDrift(options: CheckDriftOptions): Promise<CheckDrift
           });
         }
       } catch (error) {
-        if (!isUserError(error)) throw error;
+        // A model the user named that cannot be used (not ONNX, wrong inputs) is an error; the
+        // production model, fetched on the user's behalf, only costs the prediction check.
+        if (!isUserError(error) || explicitModel !== null) throw error;
         notes.push(`Prediction drift was skipped: ${error.message}`);
       }
     }
@@ -284,7 +307,7 @@ async function resolveReference(
   if (entries.length === 1 && entries[0] === 'production') {
     if (options.registry === null) {
       throw new ConfigError('reference: production needs a registry', {
-        location: { file: 'inputs', field: 'reference' },
+        location: (options.wording ?? actionWording).location('reference'),
       });
     }
     const stage = await options.registry.findStage(model);

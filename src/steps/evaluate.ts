@@ -35,6 +35,7 @@ import { pairedBootstrap } from '../core/significance/paired-bootstrap.js';
 import type { FeatureMatrix } from '../core/train/feature-matrix.js';
 import type { BaselineSource, ResolvedBaseline } from '../core/evaluate/baseline-source-port.js';
 import { modelClasses } from '../adapters/onnx/model-classes.js';
+import { actionWording, type OptionWording } from '../core/option-wording.js';
 
 export interface EvaluateOptions {
   readonly cwd: string;
@@ -49,6 +50,8 @@ export interface EvaluateOptions {
   readonly run: RunContext;
   readonly baselines: BaselineSource;
   readonly logger: Logger;
+  /** How messages name the settings above: inputs (default) or flags. */
+  readonly wording?: OptionWording | undefined;
 }
 
 export const defaultEvaluateReport = '.mlops/evaluate-report.json';
@@ -57,6 +60,7 @@ export async function evaluate(
   options: EvaluateOptions,
 ): Promise<EvaluationReport & { reportPath: string }> {
   const { cwd, logger } = options;
+  const wording = options.wording ?? actionWording;
   const loaded = await loadMlopsConfig({ cwd, path: options.config ?? 'mlops.yml' });
   if (!loaded)
     throw new ConfigError('no configuration found', {
@@ -75,7 +79,11 @@ export async function evaluate(
     options.model !== undefined
       ? path.resolve(cwd, options.model)
       : path.resolve(dir, config.model.path);
-  const candidateBytes = await readModelBytes(candidatePath, toDisplayPath(cwd, candidatePath));
+  const candidateBytes = await readModelBytes(
+    candidatePath,
+    toDisplayPath(cwd, candidatePath),
+    wording,
+  );
   const candidate = await loadOnnxModel(candidateBytes, {
     displayName: toDisplayPath(cwd, candidatePath),
   });
@@ -99,7 +107,7 @@ export async function evaluate(
       ? options.data.map((p) => path.resolve(cwd, p))
       : (config.data.eval ?? []).map((p) => path.resolve(dir, p));
   if (patterns.length === 0) {
-    throw new ConfigError('no evaluation data: set data.eval or give the data input', {
+    throw new ConfigError(`no evaluation data: set data.eval or give ${wording.option('data')}`, {
       location: { file: loaded.displayPath, field: 'data.eval' },
     });
   }
@@ -251,13 +259,17 @@ export async function evaluate(
   return { ...report, reportPath };
 }
 
-async function readModelBytes(absolute: string, display: string): Promise<Uint8Array> {
+async function readModelBytes(
+  absolute: string,
+  display: string,
+  wording: OptionWording,
+): Promise<Uint8Array> {
   try {
     return await readFile(absolute);
   } catch (error) {
     throw new DataError(
       (error as NodeJS.ErrnoException).code === 'ENOENT'
-        ? 'no candidate model here; train first (the train action writes it to model.path) or give the model input'
+        ? `no candidate model here; train first (${wording.step('train')} writes it to model.path) or give ${wording.option('model')}`
         : `cannot read the model: ${(error as Error).message}`,
       { location: { file: display }, cause: error },
     );

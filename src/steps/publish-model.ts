@@ -7,15 +7,16 @@
  * candidate digest (what reviewers saw). The registry backend makes the write atomic and
  * idempotent (see `RegistryWriter.publish`).
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { access, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileDigest } from '../adapters/fs/file-digest.js';
 import { writeFileAtomic } from '../adapters/fs/write-file-atomic.js';
 import type { MlopsConfig } from '../core/config/mlops-config.js';
-import { DataError } from '../core/errors.js';
+import { DataError, PolicyError } from '../core/errors.js';
 import type { EvaluationReport } from '../core/evaluate/report.js';
 import type { Logger } from '../core/logger.js';
 import { manifestSchema, type Manifest } from '../core/manifest/manifest.js';
+import { describeFailedGates } from '../core/registry/failed-gates.js';
 import { renderModelCard } from '../core/registry/model-card.js';
 import { DEFAULT_STAGE, MANIFEST_FILE, MODEL_FILE } from '../core/registry/registry-port.js';
 import type { PromotionRequests } from '../core/registry/promotion-port.js';
@@ -36,8 +37,19 @@ export interface PublishModelOptions {
   readonly manifestPath: string;
   /** The evaluation report of these bytes (evaluate's `report` output), when there is one. */
   readonly reportPath: string | null;
-  /** The training data's profile, built by the caller; null when there is no training data. */
-  readonly profilePath: string | null;
+  /**
+   * The training data's profile: a file, null when there is no training data, or a function that
+   * builds it into `output` (null when there is no training data). A function is called only
+   * once every check has passed: a refused publish builds and writes nothing.
+   */
+  readonly profilePath: string | null | ((output: string) => Promise<string | null>);
+  /**
+   * Publish even though the evaluation report says the model failed its gates; the model card
+   * and the release notes then say so first. Without it such a model is refused.
+   */
+  readonly allowFailedGates?: boolean | undefined;
+  /** How the caller names that override in a refusal: `--allow-failed-gates`, an input. */
+  readonly allowFailedGatesHint?: string | undefined;
   readonly version: VersionRequest;
   readonly commit: string | null;
   readonly pullRequest: number | null;
@@ -61,6 +73,15 @@ export interface PublishModelResult {
 export async function publishModel(options: PublishModelOptions): Promise<PublishModelResult> {
   const { config, logger } = options;
   const model = config.model.name;
+  // Everything is checked before anything is written: the model, then what describes it.
+  const { digest, bytes } = await fileDigest(options.modelPath).catch((error: unknown) => {
+    throw new DataError(
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'there is no model here: train one first (train writes the model and its manifest.json), or name the model to publish'
+        : `cannot read the model: ${(error as Error).message}`,
+      { location: { file: options.modelPath }, cause: error },
+    );
+  });
   const manifest = await readManifest(options.manifestPath);
   if (manifest.model.name !== model) {
     throw new DataError(
@@ -68,12 +89,6 @@ export async function publishModel(options: PublishModelOptions): Promise<Publis
       { location: { file: options.manifestPath, field: 'model.name' } },
     );
   }
-  const { digest, bytes } = await fileDigest(options.modelPath).catch((error: unknown) => {
-    throw new DataError(`cannot read the model: ${(error as Error).message}`, {
-      location: { file: options.modelPath },
-      cause: error,
-    });
-  });
   if (digest !== manifest.model.file.digest) {
     throw new DataError(
       `the model's digest is ${digest}, but its manifest records ${manifest.model.file.digest}: this is not the model that training described.`,
@@ -87,13 +102,41 @@ export async function publishModel(options: PublishModelOptions): Promise<Publis
       { location: { file: options.reportPath ?? '', field: 'candidate.digest' } },
     );
   }
-  if (options.profilePath === null) {
+  if (typeof options.profilePath === 'string') {
+    const given = options.profilePath;
+    await access(given).catch((error: unknown) => {
+      throw new DataError(
+        (error as NodeJS.ErrnoException).code === 'ENOENT'
+          ? 'there is no profile here: name a profile.json that exists, or leave it out to build one from data.train'
+          : `cannot read the profile: ${(error as Error).message}`,
+        { location: { file: given }, cause: error },
+      );
+    });
+  }
+  if (report !== null && !report.passed) {
+    const failed = describeFailedGates(report.gates);
+    if (options.allowFailedGates !== true) {
+      throw new PolicyError(
+        `refusing to publish ${model}: its evaluation failed its gates (${failed}). Fix the model, or publish it anyway with ${options.allowFailedGatesHint ?? 'allow-failed-gates'} (its model card and release notes will say so first).`,
+        { location: { file: options.reportPath ?? '', field: 'passed' } },
+      );
+    }
+    logger.warning(
+      `Publishing ${model} although its evaluation failed its gates (${failed}): allowed by ${options.allowFailedGatesHint ?? 'allow-failed-gates'}.`,
+    );
+  }
+  const current = await options.registry.findStage(model, DEFAULT_STAGE);
+
+  // Built only now that every check has passed, and before the registry is touched: a profile
+  // that cannot be built must not leave a draft release or a reserved version tag behind.
+  const given = options.profilePath;
+  const profileFile =
+    typeof given === 'function' ? await given(path.join(options.workDir, PROFILE_FILE)) : given;
+  if (profileFile === null) {
     logger.warning(
       'No training data profile: drift checks against this version will need a reference given explicitly (set data.train in mlops.yml).',
     );
   }
-  const current = await options.registry.findStage(model, DEFAULT_STAGE);
-  await mkdir(options.workDir, { recursive: true });
 
   const prepare = async (version: string): Promise<PublishFile[]> => {
     const dir = path.join(options.workDir, `v${version}`);
@@ -127,8 +170,8 @@ export async function publishModel(options: PublishModelOptions): Promise<Publis
     );
     await add(METRICS_FILE, metricsPath, 'application/json');
     await add(MODEL_CARD_FILE, cardPath, 'text/markdown');
-    if (options.profilePath !== null) {
-      await add(PROFILE_FILE, options.profilePath, 'application/json');
+    if (profileFile !== null) {
+      await add(PROFILE_FILE, profileFile, 'application/json');
     }
     const published: Manifest = {
       ...manifest,
@@ -221,7 +264,9 @@ async function readManifest(file: string): Promise<Manifest> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     throw new DataError(
-      `cannot read the manifest (train writes manifest.json beside the model): ${(error as Error).message}`,
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'there is no manifest here: train writes manifest.json beside the model it trains; publish a model that train produced, or name its manifest'
+        : `cannot read the manifest: ${(error as Error).message}`,
       { location: { file }, cause: error },
     );
   }
@@ -250,10 +295,12 @@ async function readReport(file: string): Promise<EvaluationReport> {
   try {
     json = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new DataError(`cannot read the evaluation report: ${(error as Error).message}`, {
-      location: { file },
-      cause: error,
-    });
+    throw new DataError(
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'there is no evaluation report here: evaluate writes it (its report output); name one that exists, or leave it out'
+        : `cannot read the evaluation report: ${(error as Error).message}`,
+      { location: { file }, cause: error },
+    );
   }
   const report = json as Partial<EvaluationReport> | null;
   if (

@@ -4,7 +4,7 @@
  * manifest next to it. Used by the action, by `mlops train` and by tests; the outside world
  * (GPUs, processes, artifacts, caches) comes in through ports.
  */
-import { readFile, mkdir, rm } from 'node:fs/promises';
+import { readFile, mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expandDataPaths } from '../adapters/data/open-dataset.js';
@@ -13,8 +13,9 @@ import { loadMlopsConfig } from '../adapters/fs/load-config.js';
 import { loadDatasetSchema } from '../adapters/fs/load-dataset-schema.js';
 import { toDisplayPath } from '../adapters/fs/display-path.js';
 import { fileDigest } from '../adapters/fs/file-digest.js';
+import { SetAsideFiles } from '../adapters/fs/set-aside-files.js';
 import { writeFileAtomic } from '../adapters/fs/write-file-atomic.js';
-import { loadOnnxModel } from '../adapters/onnx/onnx-model.js';
+import { inspectOnnxModel } from '../adapters/onnx/inspect-onnx-model.js';
 import { pythonOfCommand, type PythonEnvironment } from '../adapters/process/python-environment.js';
 import type { BuiltinBaseline } from '../core/config/mlops-config.js';
 import { ConfigError, DataError, TrainingError } from '../core/errors.js';
@@ -27,12 +28,19 @@ import {
   type Manifest,
 } from '../core/manifest/manifest.js';
 import { parseTrainingMetrics } from '../core/metrics/training-metrics.js';
+import { MLOPS_VERSION } from '../core/mlops-version.js';
 import type { RunContext } from '../core/provenance/run-context.js';
 import { sha256Digest } from '../core/provenance/sha256.js';
 import { evaluateBaseline } from '../core/train/baseline-evaluation.js';
 import { trainBaseline } from '../core/train/baselines.js';
 import { schemaRoles, trainingEnvironment } from '../core/train/training-contract.js';
+import {
+  forbiddenTrainingVariable,
+  TRAINING_ENV_PATTERN,
+  trainingProcessEnv,
+} from '../core/train/training-env.js';
 import type { GpuUsage, TrainPorts } from '../core/train/train-port.js';
+import { actionWording, type OptionWording } from '../core/option-wording.js';
 
 export type GpuPolicy = 'required' | 'optional' | 'none';
 
@@ -53,9 +61,16 @@ export interface TrainOptions {
   readonly uploadArtifact?: boolean | undefined;
   readonly cachePaths?: readonly string[] | undefined;
   readonly cacheKey?: string | undefined;
+  /**
+   * Names of variables of the runner's environment the command may also see (the action's `env`
+   * input), beside the training contract's allow-list and the config's `train.env`.
+   */
+  readonly env?: readonly string[] | undefined;
   readonly run: RunContext;
   readonly ports: TrainPorts;
   readonly logger: Logger;
+  /** How messages name the settings above: inputs (default) or flags. */
+  readonly wording?: OptionWording | undefined;
 }
 
 export interface TrainResult {
@@ -71,9 +86,19 @@ export interface TrainResult {
   readonly tail: readonly string[];
 }
 
-const packageVersion = process.env.MLOPS_VERSION ?? '0.1.0';
-
 export async function train(options: TrainOptions): Promise<TrainResult> {
+  // A failed run leaves the previous model, metrics and manifest as they were (or none, when
+  // there were none): never a manifest that names a model which is not there.
+  const previous = new SetAsideFiles();
+  try {
+    return await trainInPlace(options, previous);
+  } catch (error) {
+    await previous.restore();
+    throw error;
+  }
+}
+
+async function trainInPlace(options: TrainOptions, previous: SetAsideFiles): Promise<TrainResult> {
   const { cwd, logger, ports } = options;
   const loaded = await loadMlopsConfig({ cwd, path: options.config ?? 'mlops.yml' });
   if (!loaded)
@@ -82,12 +107,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     });
   const { config, dir: configDir } = loaded;
   const settings = config.train;
+  const wording = options.wording ?? actionWording;
   const builtin =
     options.builtin ?? (options.command === undefined ? settings?.builtin : undefined);
   const command = builtin === undefined ? (options.command ?? settings?.command) : undefined;
   if (builtin === undefined && command === undefined) {
     throw new ConfigError(
-      'nothing to train: set train.command or train.builtin, or give the command or builtin input',
+      `nothing to train: set train.command or train.builtin, or give ${wording.option('command')} or ${wording.option('builtin')}`,
       {
         location: { file: loaded.displayPath, field: 'train' },
       },
@@ -126,7 +152,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     throw new ConfigError(
       `gpus: required, but no NVIDIA GPU is usable on this runner: ${probe.reason ?? 'nvidia-smi listed no GPU'}. ` +
         'Run the job on a GPU runner (runs-on: your GPU label or runner scale set; see docs/gpu-runners.md) or set gpus: optional.',
-      { location: { file: 'action inputs', field: 'gpus' } },
+      {
+        // Where the policy came from: the caller's setting, else the config.
+        location:
+          options.gpus !== undefined
+            ? wording.location('gpus')
+            : { file: loaded.displayPath, field: 'train.gpus' },
+      },
     );
   }
   const gpus: GpuRecord[] = probe.gpus.map((gpu) => ({
@@ -148,10 +180,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       : `No GPU in use (${gpuPolicy === 'none' ? 'gpus: none' : (probe.reason ?? 'none found')}); training on the CPU.`,
   );
 
-  // A stale model from an earlier run must never pass for this run's output.
+  // A stale model from an earlier run must never pass for this run's output: the previous
+  // outputs are moved aside (put back if this run fails, deleted once it has succeeded).
   await mkdir(outputDir, { recursive: true });
-  await rm(modelPath, { force: true });
-  await rm(path.join(outputDir, 'metrics.json'), { force: true });
+  await previous.setAside([
+    modelPath,
+    path.join(outputDir, 'metrics.json'),
+    path.join(outputDir, 'manifest.json'),
+  ]);
 
   if (options.cacheKey !== undefined && options.cachePaths && options.cachePaths.length > 0) {
     const hit = await ports.cache.restore([...options.cachePaths], options.cacheKey);
@@ -192,9 +228,15 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       metrics = { ...metrics, ...evaluateBaseline(model, evalMatrix) };
     }
   } else if (command !== undefined) {
-    const env = {
-      ...process.env,
-      ...trainingEnvironment({
+    const extra = [
+      ...checkedEnvNames(settings?.env ?? [], loaded.displayPath, 'train.env'),
+      ...checkedEnvNames(options.env ?? [], 'action inputs', 'env'),
+    ];
+    // An allow-list, never `...process.env`: this process holds the runner's credentials.
+    const env = trainingProcessEnv({
+      env: process.env,
+      extra,
+      contract: trainingEnvironment({
         outputDir,
         modelPath,
         seed,
@@ -204,7 +246,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         schema,
         cudaVisibleDevices,
       }),
-    };
+    });
     const sampler = gpus.length > 0 ? ports.startGpuSampler?.() : undefined;
     const result = await logger.group(`Training: ${command}`, () =>
       ports.runCommand({
@@ -253,7 +295,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       { location: { file: modelDisplay }, cause: error },
     );
   });
-  const model = await loadOnnxModel(modelBytes, { displayName: modelDisplay });
+  const model = await inspectOnnxModel(modelBytes, { displayName: modelDisplay });
+  if (model.notice) logger.info(model.notice);
   const inputs = model.inputs.map((input) => ({
     name: input.name,
     type: input.type,
@@ -265,7 +308,6 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     shape: [...output.shape],
   }));
   const metadata = model.metadata;
-  await model.release();
 
   const roles = schemaRoles(schema);
   const modelFile = digestOf(modelBytes, path.basename(modelPath));
@@ -310,7 +352,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       runner: { name: options.run.runnerName, os: `${os.type()} ${os.release()}`, arch: os.arch() },
       gpus,
       node: process.version,
-      packages: { 'mlops-actions': packageVersion, ...(await onnxruntimeVersion()) },
+      packages: {
+        'mlops-actions': MLOPS_VERSION,
+        ...(model.onnxruntimeVersion ? { 'onnxruntime-node': model.onnxruntimeVersion } : {}),
+      },
       ...(python ? { python } : {}),
     },
     createdAt: new Date().toISOString(),
@@ -322,6 +367,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     path.join(outputDir, 'metrics.json'),
     `${JSON.stringify(metrics, null, 2)}\n`,
   );
+  await previous.discard();
 
   if (options.cacheKey !== undefined && options.cachePaths && options.cachePaths.length > 0) {
     await ports.cache.save([...options.cachePaths], options.cacheKey);
@@ -352,6 +398,21 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   };
 }
 
+/** The user's extra variable names, each a name or a prefix and `*`, none of the forbidden. */
+function checkedEnvNames(names: readonly string[], file: string, field: string): string[] {
+  for (const name of names) {
+    const forbidden = forbiddenTrainingVariable(name.replace(/\*$/, ''));
+    if (!TRAINING_ENV_PATTERN.test(name) || forbidden !== null) {
+      throw new ConfigError(
+        forbidden ??
+          `${JSON.stringify(name)} is not a variable name (letters, digits and _, optionally ending in * for a prefix)`,
+        { location: { file, field } },
+      );
+    }
+  }
+  return [...names];
+}
+
 async function readMetricsIfPresent(
   absolute: string,
   display: string,
@@ -372,14 +433,4 @@ function digestOf(bytes: Uint8Array, displayPath: string): FileDigest {
 
 async function dataDigest(absolute: string, cwd: string): Promise<FileDigest> {
   return { path: toDisplayPath(cwd, absolute), ...(await fileDigest(absolute)) };
-}
-
-async function onnxruntimeVersion(): Promise<Record<string, string>> {
-  try {
-    const ort = await import('onnxruntime-node');
-    const version = ort.env.versions.node ?? ort.env.versions.common;
-    return version ? { 'onnxruntime-node': version } : {};
-  } catch {
-    return {};
-  }
 }

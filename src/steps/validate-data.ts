@@ -4,11 +4,13 @@
  */
 import path from 'node:path';
 import { readDataset, expandDataPaths } from '../adapters/data/open-dataset.js';
+import { readingTask } from '../adapters/progress/progress-reporters.js';
 import { writeFileAtomic } from '../adapters/fs/write-file-atomic.js';
 import { loadDatasetSchema } from '../adapters/fs/load-dataset-schema.js';
 import { loadMlopsConfig } from '../adapters/fs/load-config.js';
 import { ConfigError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { silentProgress, type ProgressReporter } from '../core/progress/progress-port.js';
 import {
   DatasetValidator,
   defaultExamplesPerRule,
@@ -35,6 +37,8 @@ export interface ValidateDataOptions {
   /** Also keep the first this many violations by file and line, for line annotations (default 0). */
   readonly firstLines?: number | undefined;
   readonly logger: Logger;
+  /** Shows rows and bytes done while files are read (default: nothing). */
+  readonly progress?: ProgressReporter | undefined;
 }
 
 export interface ValidateDataResult extends ValidationResult {
@@ -98,17 +102,25 @@ export async function validateData(options: ValidateDataOptions): Promise<Valida
     firstLines: options.firstLines,
   });
   const nullValues = loaded?.config.data['null-values'] ?? schema['null-values'];
+  const reading = await readingTask(options.progress ?? silentProgress, 'validate', files);
   for (const file of files) {
     const started = performance.now();
     const result = await validator.file(
       file.displayName,
-      readDataset(file.path, { displayName: file.displayName, nullValues }),
+      reading.count(
+        readDataset(file.path, {
+          displayName: file.displayName,
+          nullValues,
+          onBytes: reading.onBytes,
+        }),
+      ),
     );
     const seconds = (performance.now() - started) / 1000;
     logger.info(
       `${file.displayName}: ${result.rows.toLocaleString('en-US')} records, ${result.violations} violation(s) (${seconds.toFixed(2)} s)`,
     );
   }
+  reading.task.end();
   const result = validator.finish();
 
   const reportPath = options.report ?? defaultReportPath;

@@ -15,6 +15,8 @@ import path from 'node:path';
 import { Octokit } from 'octokit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFeatureMatrix } from '../../src/adapters/data/load-feature-matrix.js';
+import { createPromotionRequests } from '../../src/adapters/github/promotion-pull-request.js';
+import { createSilentLogger } from '../../src/core/logger.js';
 import { parseDatasetSchema } from '../../src/core/schema/dataset-schema.js';
 import { trainBaseline } from '../../src/core/train/baselines.js';
 import { makeManifest } from '../github/registry-fixtures.js';
@@ -121,9 +123,8 @@ async function mergedEvaluatedPull(model: Buffer, branch: string) {
     'manifest.json': JSON.stringify(manifest),
   });
   // evaluate's report of these bytes, uploaded by the evaluate job of the same run.
-  emulator.repo.addArtifact(run, `evaluation-${MODEL}`, {
-    'evaluate-report.json': JSON.stringify(evaluationReport(model)),
-  });
+  const report = JSON.stringify(evaluationReport(model));
+  emulator.repo.addArtifact(run, `evaluation-${MODEL}`, { 'evaluate-report.json': report });
   await bot.rest.checks.create({
     owner: owner(),
     repo: repo(),
@@ -133,7 +134,11 @@ async function mergedEvaluatedPull(model: Buffer, branch: string) {
     conclusion: 'success',
     external_id: sha256(model),
     details_url: `https://github.com/${emulator.repo.fullName}/actions/runs/${run.id}`,
-    output: { title: 'passed', summary: 'ok' },
+    // evaluate's record of the candidate and of the report it uploaded, which publish verifies.
+    output: {
+      title: 'passed',
+      summary: `<!-- mlops-actions:evaluation model=${sha256(model)} report=${sha256(Buffer.from(report))} -->\nok`,
+    },
   });
   const merged = emulator.repo.mergePull(pull.number);
   return { number: pull.number, head: head.sha, merge: merged.mergeCommitSha as string };
@@ -250,7 +255,10 @@ describe('publish-model', () => {
     const ref = emulator.repo.refs.get(`refs/tags/${MODEL}@v1.0.0`) as string;
     const tag = emulator.repo.tagObjects.get(ref);
     expect(tag?.objectSha).toBe(first.merge);
-    expect(tag?.message).toBe(`Registering artifact ${MODEL} version v1.0.0`);
+    // GTO's title, then the digest every download checks and who wrote the tag.
+    expect(tag?.message).toBe(
+      `Registering artifact ${MODEL} version v1.0.0\n\nmodel-digest: ${sha256(models[0] as Buffer)}\ntagged-by: github-actions[bot]`,
+    );
     // The profile is the training data's: 455 records.
     const profile = JSON.parse(
       assets.find((a) => a.name === 'profile.json')?.data.toString() ?? '{}',
@@ -417,21 +425,22 @@ describe('promote-model', () => {
   it('refuses a release whose asset was changed after publication', async () => {
     emulator.repo.reviews.clear();
     await review('alice', 'APPROVE');
-    const release = releases().find((r) => r.tagName === `${MODEL}@v1.2.0`);
+    // Merged: the default branch's promotion file names v1.1.0, as promote requires.
+    emulator.repo.mergePull(promotionPull);
+    const release = releases().find((r) => r.tagName === `${MODEL}@v1.1.0`);
     const asset = assetsOf(release?.id ?? 0).find((a) => a.name === 'model.onnx');
     if (asset === undefined) throw new Error('no model asset');
     const tampered = Buffer.from(models[3] as Buffer);
     emulator.repo.assets.set(asset.id, { ...asset, data: tampered, digest: sha256(tampered) });
     const tags = stageTags();
-    const run = await promote(promotionPull, { version: 'v1.2.0' });
+    const run = await promote(promotionPull);
+    emulator.repo.assets.set(asset.id, asset);
     expect(run.exitCode).not.toBe(0);
-    expect(errors(run)).toContain('refusing to promote breast-cancer v1.2.0');
+    expect(errors(run)).toContain('refusing to promote breast-cancer v1.1.0');
     expect(stageTags()).toEqual(tags);
   });
 
   it('promotes with a valid approval; evaluate then compares with that version', async () => {
-    emulator.repo.reviews.clear();
-    await review('alice', 'APPROVE');
     const run = await promote(promotionPull);
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     expect(run.outputs).toMatchObject({
@@ -471,7 +480,33 @@ describe('promote-model', () => {
   });
 
   it('rolls back through the same flow: #production#2 names the older version', async () => {
-    const run = await promote(promotionPull, { version: 'v1.0.0' });
+    // A promotion pull request for v1.0.0, as `mlops promote` opens it, approved and merged.
+    const rollback = await createPromotionRequests({
+      octokit: bot,
+      owner: owner(),
+      repo: repo(),
+      logger: createSilentLogger(),
+    }).open({
+      model: MODEL,
+      version: '1.0.0',
+      stage: 'production',
+      releaseUrl: '',
+      current: null,
+      report: null,
+    });
+    await as('alice').rest.pulls.createReview({
+      owner: owner(),
+      repo: repo(),
+      pull_number: rollback.number,
+      event: 'APPROVE',
+      commit_id: emulator.repo.pulls.get(rollback.number)?.headSha as string,
+    });
+    const merged = emulator.repo.mergePull(rollback.number);
+    await workspace.write(
+      `.mlops-stages/${MODEL}.yml`,
+      emulator.repo.readFile(merged.mergeCommitSha as string, `.mlops-stages/${MODEL}.yml`) ?? '',
+    );
+    const run = await promote(rollback.number);
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     expect(run.outputs).toMatchObject({
       'stage-tag': `${MODEL}#production#2`,

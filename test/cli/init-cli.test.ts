@@ -77,7 +77,9 @@ describe('mlops init', { timeout: 60_000 }, () => {
     expect(result.stdout).toContain('"mlops/evaluate (bc)"');
     expect(result.stdout).toContain('"safe-to-train"');
     expect(result.stdout).toContain('gpu-runner-labels');
-    expect(result.stdout).toContain('"gpu-training"');
+    // Training on GitHub-hosted runners needs no environment; with --gpu-runner-labels the
+    // environment "gpu-training" is named (the test of that flag).
+    expect(result.stdout).toContain('.gitignore');
     expect(result.stdout).toMatch(
       /mlops-pull-request\.yml: .*contents: read.*pull-requests: write.*checks: write/,
     );
@@ -86,6 +88,125 @@ describe('mlops init', { timeout: 60_000 }, () => {
     // What init wrote is a working setup: the data satisfies the inferred schema.
     const validated = await mlops(w.dir, 'validate');
     expect(validated.code, validated.stdout + validated.stderr).toBe(0);
+  });
+
+  it('trains on GitHub-hosted ubuntu-latest without --gpu-runner-labels, and says how to move to GPU runners safely', async () => {
+    const w = await withData();
+    const result = await mlops(w.dir, 'init', '--name', 'bc', '--target', 'diagnosis');
+    expect(result.code, result.stderr).toBe(0);
+    for (const name of ['mlops-pull-request.yml', 'mlops-retrain.yml']) {
+      const workflow = parseYaml(await w.read(`.github/workflows/${name}`)) as {
+        jobs: Record<string, { with?: Record<string, unknown> }>;
+      };
+      const labels = Object.values(workflow.jobs)
+        .map((job) => job.with?.['gpu-runner-labels'])
+        .filter((v) => v !== undefined);
+      // runs-on: fromJSON('"ubuntu-latest"') is the string ubuntu-latest.
+      expect(
+        labels.map((l) => JSON.parse(String(l)) as unknown),
+        name,
+      ).toEqual(['ubuntu-latest']);
+    }
+    expect(result.stdout).toContain('Training runs on GitHub-hosted ubuntu-latest (CPU)');
+    // Finding 2: no file or label is "the gate a fork cannot edit away".
+    expect(result.stdout).not.toMatch(/cannot edit away|only then does fork code/);
+    // Finding 7: an App token minted in the job, no stored personal token.
+    expect(result.stdout).toContain('actions/create-github-app-token');
+    expect(result.stdout).toContain('MLOPS_APP_PRIVATE_KEY');
+    expect(result.stdout).not.toContain('MLOPS_TOKEN');
+    expect(result.stdout).toContain('mlops doctor --repo');
+  });
+
+  it('--gpu-runner-labels puts the train job on those runners and lists what keeps forks off them', async () => {
+    const w = await withData();
+    const result = await mlops(
+      w.dir,
+      'init',
+      '--name',
+      'bc',
+      '--target',
+      'diagnosis',
+      '--gpu-runner-labels',
+      'self-hosted, linux,x64,gpu',
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const expected = `'["self-hosted","linux","x64","gpu"]'`;
+    for (const name of ['mlops-pull-request.yml', 'mlops-retrain.yml']) {
+      const written = await w.read(`.github/workflows/${name}`);
+      const starter = await readFile(path.join(starters, name), 'utf8');
+      // Only the one value differs from the starter.
+      expect(written).toBe(
+        starter.replace(/(gpu-runner-labels: )'"ubuntu-latest"'/, `$1${expected}`),
+      );
+      expect(written).not.toBe(starter);
+    }
+    for (const name of ['mlops-drift.yml', 'mlops-publish.yml', 'mlops-promote.yml']) {
+      expect(await w.read(`.github/workflows/${name}`)).toBe(
+        await readFile(path.join(starters, name), 'utf8'),
+      );
+    }
+    expect(result.stdout).toContain('"Require approval for all external contributors"');
+    expect(result.stdout).toContain('runner group');
+    expect(result.stdout).toContain('ephemeral runners');
+    expect(result.stdout).toContain('GitHub creates a');
+    expect(result.stdout).toContain('"gpu-training"');
+    expect(result.stdout).toContain('--gpu-runner-labels self-hosted,linux,x64,gpu');
+
+    // A JSON array and a scale set's name (JSON string) are taken as the workflow input takes them.
+    const scaleSet = await mlops(
+      w.dir,
+      'init',
+      '--force',
+      '--name',
+      'bc',
+      '--target',
+      'diagnosis',
+      '--gpu-runner-labels',
+      '"arc-gpu"',
+    );
+    expect(scaleSet.code, scaleSet.stderr).toBe(0);
+    expect(await w.read('.github/workflows/mlops-pull-request.yml')).toContain(
+      `gpu-runner-labels: '["arc-gpu"]'`,
+    );
+    const bad = await mlops(
+      w.dir,
+      'init',
+      '--force',
+      '--target',
+      'diagnosis',
+      '--gpu-runner-labels',
+      '[gpu',
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--gpu-runner-labels: [gpu is not valid JSON');
+  });
+
+  it('ignores .mlops/ in .gitignore: created, appended to, never twice', async () => {
+    const fresh = await withData();
+    expect((await mlops(fresh.dir, 'init', '--name', 'bc', '--target', 'diagnosis')).code).toBe(0);
+    expect(await fresh.read('.gitignore')).toBe(
+      '# mlops-actions: local models, reports and the local registry\n.mlops/\n',
+    );
+    const again = await mlops(
+      fresh.dir,
+      'init',
+      '--force',
+      '--name',
+      'bc',
+      '--target',
+      'diagnosis',
+    );
+    expect(again.stdout).toContain('kept .gitignore (it already ignores .mlops/)');
+    expect((await fresh.read('.gitignore')).match(/^\.mlops\/$/gm)).toHaveLength(1);
+    await fresh.cleanup();
+
+    const w = await withData({ '.gitignore': 'node_modules/\n*.log' });
+    const result = await mlops(w.dir, 'init', '--name', 'bc', '--target', 'diagnosis');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('added .mlops/ to .gitignore');
+    expect(await w.read('.gitignore')).toBe(
+      'node_modules/\n*.log\n# mlops-actions: local models, reports and the local registry\n.mlops/\n',
+    );
   });
 
   it('refuses to overwrite without --force and writes nothing; --force overwrites', async () => {
@@ -175,7 +296,10 @@ describe('mlops init', { timeout: 60_000 }, () => {
       [['--name', 'bc'], 'give --target <column>'],
       [['--name', 'Not A Name', '--target', 'diagnosis'], 'is not a model name'],
       [['--name', 'bc', '--data', 'missing.csv', '--target', 'diagnosis'], 'no such file'],
-      [['--name', 'bc', '--target', 'diagnosis', '--task', 'ranking'], '--task must be one of'],
+      [
+        ['--name', 'bc', '--target', 'diagnosis', '--task', 'ranking'],
+        '--task: expected one of binary-classification',
+      ],
     ];
     for (const [args, message] of cases) {
       const result = await mlops(w.dir, 'init', ...args);

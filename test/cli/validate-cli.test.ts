@@ -84,7 +84,7 @@ describe('mlops validate', () => {
     );
     const usage = await mlops(workspace.dir, 'validate', '--nope');
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toContain("Unknown option '--nope'");
+    expect(usage.stderr).toContain('unknown flag --nope for "mlops validate"');
   });
 });
 

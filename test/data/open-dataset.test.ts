@@ -1,4 +1,12 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -154,8 +162,31 @@ describe('expandDataPaths', () => {
   it('takes absolute patterns and names files relative to cwd', async () => {
     const files = await expandDataPaths([at('a/*.csv'), at('b/z.jsonl')], dir);
     expect(files.map((file) => file.displayName)).toEqual(['a/x.csv', 'a/y.csv', 'b/z.jsonl']);
+    // `../` is fine while it stays in the repository (the folder holding .git).
+    mkdirSync(at('.git'), { recursive: true });
     const outside = await expandDataPaths(['../b/*.jsonl'], at('a'));
     expect(outside).toEqual([{ path: at('b/z.jsonl'), displayName: '../b/z.jsonl' }]);
+  });
+
+  it('refuses a path whose real path leaves the workspace, naming the field and the path', async () => {
+    const secret = mkdtempSync(path.join(tmpdir(), 'open-dataset-secret-'));
+    try {
+      writeFileSync(path.join(secret, 'passwd.csv'), 'root:x:0:0\n');
+      const ws = at('ws');
+      mkdirSync(path.join(ws, '.git'), { recursive: true });
+      symlinkSync(path.join(secret, 'passwd.csv'), path.join(ws, 'train.csv'));
+      const origin = { field: 'data.train', file: 'mlops.yml' };
+      const refusal = expandDataPaths(['train.csv'], ws, { origin });
+      await expect(refusal).rejects.toThrow(ConfigError);
+      await expect(expandDataPaths(['*.csv'], ws, { origin })).rejects.toThrow(
+        `mlops.yml (data.train): the path "train.csv" resolves to ${path.join(secret, 'passwd.csv')}`,
+      );
+      await expect(expandDataPaths(['../../*.csv'], path.join(ws, 'sub'))).rejects.toThrow(
+        'is outside the workspace',
+      );
+    } finally {
+      rmSync(secret, { recursive: true, force: true });
+    }
   });
 
   it('keeps a literal path that does not exist, so that reading it reports it', async () => {

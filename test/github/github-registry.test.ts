@@ -117,12 +117,37 @@ describe('findStage', () => {
     });
   });
 
-  it('reads a lightweight stage tag through its commit', async () => {
+  it('ignores a lightweight stage tag, warning about it: the registry writes annotated tags', async () => {
     const repo = gh.emulator.repo;
     const commit = repo.commitOnBranch('main', 'lily').sha;
     seedLightweightTag(repo, 'lily@v2.0.0', commit);
     seedLightweightTag(repo, 'lily#production#1', commit);
-    expect(await registry().findStage('lily')).toMatchObject({ version: '2.0.0', commit });
+    const logger = createMemoryLogger();
+    expect(await registry(logger).findStage('lily')).toBeNull();
+    expect(logger.messages('warning').join('\n')).toContain(
+      'Ignoring the stage tag lily#production#1 in octo-org/models: it is a lightweight tag',
+    );
+  });
+
+  it('ignores a stage tag not tagged by the identity that promotes, and the older one decides', async () => {
+    const repo = gh.emulator.repo;
+    const commit = repo.commitOnBranch('main', 'peony').sha;
+    seedAnnotatedTag(repo, 'peony#production#1', commit, message('1.0.0'));
+    // A writer's own `git tag -a`, claiming in its message to be the bot's.
+    const forged = `${message('9.9.9')}\ntagged-by: github-actions[bot]`;
+    seedAnnotatedTag(repo, 'peony#production#99', commit, forged, {
+      name: 'Mallory',
+      email: 'mallory@example.com',
+      date: '2026-01-03T00:00:00Z',
+    });
+    const logger = createMemoryLogger();
+    expect(await registry(logger).findStage('peony')).toMatchObject({
+      version: '1.0.0',
+      tag: 'peony#production#1',
+    });
+    expect(logger.messages('warning').join('\n')).toContain(
+      'Ignoring the stage tag peony#production#99 in octo-org/models: it was tagged by Mallory <mallory@example.com>',
+    );
   });
 
   it('fails with a DataError when neither the message nor a version tag gives the version', async () => {
@@ -153,6 +178,13 @@ describe('findStage', () => {
 describe('getVersion and downloadModel', () => {
   async function publishThroughTheApi(model: string, version: string, bytes: Buffer) {
     const { octokit, repo } = gh;
+    // publish-model's annotated version tag, recording the model's digest.
+    seedAnnotatedTag(
+      gh.emulator.repo,
+      `${model}@v${version}`,
+      gh.emulator.repo.refs.get('refs/heads/main') as string,
+      `Registering artifact ${model} version v${version}\n\nmodel-digest: ${sha256(bytes)}\ntagged-by: github-actions[bot]`,
+    );
     const draft = await octokit.rest.repos.createRelease({
       ...repo,
       tag_name: `${model}@v${version}`,

@@ -79,12 +79,15 @@ export interface SeedAsset {
   readonly digest?: string;
 }
 
-/** A published release with its lightweight tag, written straight into the emulator's state. */
+/**
+ * A published release with its annotated version tag by the bot (GTO's message, and with
+ * `modelDigest` the digest publish records), written straight into the emulator's state.
+ */
 export function seedRelease(
   repo: RepoState,
   tag: string,
   assets: readonly SeedAsset[],
-  options: { draft?: boolean; commit?: string } = {},
+  options: { draft?: boolean; commit?: string; modelDigest?: string } = {},
 ): ReleaseRecord {
   const world = repo.world;
   const now = world.timestamp();
@@ -105,7 +108,15 @@ export function seedRelease(
     untaggedName: `untagged-${randomBytes(10).toString('hex')}`,
   };
   repo.releases.set(release.id, release);
-  if (!draft) repo.refs.set(`refs/tags/${tag}`, commit);
+  if (!draft) {
+    const [model, version] = tag.split('@') as [string, string];
+    const message =
+      `Registering artifact ${model} version ${version}` +
+      (options.modelDigest !== undefined
+        ? `\n\nmodel-digest: ${options.modelDigest}\ntagged-by: github-actions[bot]`
+        : '');
+    seedAnnotatedTag(repo, tag, commit, message);
+  }
   for (const asset of assets) {
     const record: AssetRecord = {
       id: world.nextId(),
@@ -126,21 +137,30 @@ export function seedRelease(
   return release;
 }
 
-const TAGGER = { name: 'mlops-actions', email: 'mlops@example.com', date: '2026-01-02T03:04:05Z' };
+/** The tagger of a tag that `GITHUB_TOKEN` creates through the API. */
+export const BOT_TAGGER = {
+  name: 'github-actions[bot]',
+  email: '41898282+github-actions[bot]@users.noreply.github.com',
+  date: '2026-01-02T03:04:05Z',
+};
 
-/** An annotated tag `name` on `commit` with `message`, and its ref, as `git tag -a` would push. */
+/**
+ * An annotated tag `name` on `commit` with `message`, and its ref, as the registry writes it
+ * (tagged by the bot); `tagger` gives another, as a person's `git tag -a` would.
+ */
 export function seedAnnotatedTag(
   repo: RepoState,
   name: string,
   commit: string,
   message: string,
+  tagger: { name: string; email: string; date: string } = BOT_TAGGER,
 ): string {
   const tag = repo.createTagObject({
     tag: name,
     message,
     objectSha: commit,
     objectType: 'commit',
-    tagger: TAGGER,
+    tagger,
   });
   repo.refs.set(`refs/tags/${name}`, tag.sha);
   return tag.sha;

@@ -15,6 +15,12 @@
  *   4. the schedule fires on drifted data → check-drift → one drift issue and one dispatch of
  *      mlops-retrain.yml.
  *
+ * Everything runs from a release tree (scripts/build-release-tree.mjs) built for package.json's
+ * version, as a user's repository runs it from GitHub: the starters from its workflows/, the
+ * reusable workflows from its .github/workflows/ and our actions from its actions/ and dist/,
+ * every `uses:` of ours at that exact version, onnxruntime from the tree's dist/node_modules. The
+ * repository's own workflows/ and dist/ are not read.
+ *
  * Needs the bundles (`npm run build`).
  */
 import { createHash } from 'node:crypto';
@@ -26,11 +32,13 @@ import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHubEmulator, type GitHubEmulator } from '../support/github-emulator/index.js';
 import { createWorkspace, type Workspace } from '../support/temp-workspace.js';
+import { buildReleaseTree, type ReleaseTree } from '../release/build-tree.js';
 import { repoRoot } from '../workflows/workflow-rules.js';
 import {
   runStarterWorkflow,
   type WorkflowEvent,
   type WorkflowResult,
+  type WorkflowSource,
 } from './workflow-interpreter.js';
 
 const MODEL = 'breast-cancer';
@@ -58,12 +66,17 @@ const PROFILE_COLUMNS = 31;
 
 let emulator: GitHubEmulator;
 let workspace: Workspace;
+let tree: ReleaseTree;
+let source: WorkflowSource;
 let bot: Octokit;
 const sha256 = (data: Uint8Array) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 const owner = () => emulator.repo.owner.login;
 const repo = () => emulator.repo.name;
 
 beforeAll(async () => {
+  // The onnxruntime binaries of this machine only: the tree's default platforms are for runners.
+  tree = await buildReleaseTree({ platforms: [`${process.platform}/${process.arch}`] });
+  source = { root: tree.dir, ref: tree.version };
   emulator = await startGitHubEmulator();
   workspace = await createWorkspace({});
   // The user's repository: the example, on the default branch and in the checkout.
@@ -79,20 +92,27 @@ beforeAll(async () => {
   emulator.repo.addCollaborator('alice', 'write');
   emulator.state.addToken('token-alice', 'alice');
   bot = new Octokit({ auth: emulator.token, baseUrl: emulator.url, retry: { enabled: false } });
-});
+}, 120_000);
 
 afterAll(async () => {
   await workspace?.cleanup();
   await emulator?.close();
+  await tree?.cleanup();
 });
 
 /** Offers the event to every starter, as GitHub does; the results by file. */
 async function dispatch(event: WorkflowEvent): Promise<Map<string, WorkflowResult>> {
   const results = new Map<string, WorkflowResult>();
   for (const file of STARTERS) {
-    results.set(file, await runStarterWorkflow(file, event, { emulator, workspace }));
+    results.set(file, await runStarterWorkflow(file, event, { emulator, workspace, source }));
   }
-  for (const result of results.values()) await expectDeclaredInputs(result);
+  for (const result of results.values()) {
+    await expectDeclaredInputs(result);
+    // Our actions ran from the release tree, never from this repository.
+    for (const step of result.ownSteps) {
+      expect(step.actionFile.startsWith(`${tree.dir}${path.sep}`), step.actionFile).toBe(true);
+    }
+  }
   return results;
 }
 
@@ -176,7 +196,13 @@ describe('journey: pull request → publish → promotion → drift', () => {
       'Train the baseline',
     );
     await workspace.write('mlops.yml', config);
-    const { data: pull } = await bot.rest.pulls.create({
+    // Opened by a person with write access: a bot's pull request would wait for safe-to-train.
+    const author = new Octokit({
+      auth: 'token-alice',
+      baseUrl: emulator.url,
+      retry: { enabled: false },
+    });
+    const { data: pull } = await author.rest.pulls.create({
       owner: owner(),
       repo: repo(),
       title: 'Train the built-in baseline',
@@ -191,12 +217,15 @@ describe('journey: pull request → publish → promotion → drift', () => {
     expect(Object.fromEntries([...(pr?.jobs ?? [])].map(([id, j]) => [id, j.result]))).toEqual({
       'mlops/validate': 'success',
       'mlops/authorize': 'skipped',
+      'mlops/doctor': 'success',
       'mlops/train': 'success',
       'mlops/evaluate': 'success',
     });
     // Our steps, in order, with exactly the inputs mlops-pull-request.yml gives them.
     expect(pr?.ownSteps.map((s) => [s.action, s.inputs])).toEqual([
       ['validate-data', { config: 'mlops.yml' }],
+      // The starter trains on ubuntu-latest: the settings are reported, none is required.
+      ['doctor', { 'gpu-runner-labels': '"ubuntu-latest"', environment: 'gpu-training' }],
       [
         'train',
         { config: 'mlops.yml', command: '', builtin: '', gpus: '', 'upload-artifact': 'true' },
@@ -320,7 +349,14 @@ describe('journey: pull request → publish → promotion → drift', () => {
     expect(promote?.ownSteps.map((s) => [s.action, s.inputs])).toEqual([
       [
         'promote-model',
-        { config: 'mlops.yml', version: '', stage: 'production', 'require-approval': 'true' },
+        {
+          config: 'mlops.yml',
+          version: '',
+          stage: 'production',
+          'require-approval': 'true',
+          // No MLOPS_APP_CLIENT_ID variable: no App token is minted, GITHUB_TOKEN writes the tag.
+          'github-token': emulator.token,
+        },
       ],
     ]);
     expect(promote?.jobs.get('promote/promote')?.outputs).toEqual({

@@ -23,7 +23,9 @@
  * files train wrote become `repo.addArtifact` on this workflow run, since the artifact service
  * does not exist outside a runner), `actions/download-artifact` (this run's artifacts written
  * into `path`), `actions/setup-node` (nothing), and the `run:` step "Verify the model's digest"
- * (the same comparison, in TypeScript). Any other `run:` step that would run, any other action,
+ * (the same comparison, in TypeScript). The `run:` steps in `REAL_RUN_STEPS` run for real in bash
+ * (bash-step.ts: `gh` answered by the emulator). A skipped step's outputs read as empty, as on
+ * GitHub. Any other `run:` step that would run, any other action,
  * and any construct not listed here (matrix, container, services, job-level env, nested calls,
  * `paths-ignore`...) throws, naming it.
  */
@@ -33,8 +35,9 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { GitHubEmulator, WorkflowRunRecord } from '../support/github-emulator/index.js';
 import { runAction, type ActionRun } from '../support/run-action.js';
+import { runBashStep } from './bash-step.js';
 import type { Workspace } from '../support/temp-workspace.js';
-import { parseWorkflowFile } from '../workflows/workflow-parser.js';
+import { parseWorkflowFile, type WorkflowResolver } from '../workflows/workflow-parser.js';
 import {
   OWN_REF,
   OWN_REPOSITORY,
@@ -69,8 +72,40 @@ export interface WorkflowEvent {
   changedFiles?: readonly string[];
 }
 
+/**
+ * Where our workflows and actions come from: the repository's sources (our own `uses:` at @v1),
+ * or a release tree (scripts/build-release-tree.mjs), where they are at the exact version built.
+ */
+export interface WorkflowSource {
+  /** The folder holding workflows/, .github/workflows/, actions/ and action.yml. */
+  root: string;
+  /** The ref our own `uses:` must name there. */
+  ref: string;
+}
+
+const SOURCES: WorkflowSource = { root: repoRoot, ref: OWN_REF };
+
+/** `uses: mlops-actions/mlops-actions/.github/workflows/<file>` → the file under `source`. */
+function ownWorkflowResolver(source: WorkflowSource): WorkflowResolver {
+  return source.root === repoRoot
+    ? resolveOwnWorkflow
+    : (owner, repository, file) =>
+        `${owner}/${repository}` === OWN_REPOSITORY &&
+        /^\.github\/workflows\/[\w.-]+\.ya?ml$/.test(file)
+          ? path.join(source.root, file)
+          : null;
+}
+
+/** A workflow under `source`, named in messages by its path there. */
+async function loadFrom(source: WorkflowSource, absolute: string): Promise<Workflow> {
+  const workflow = await loadWorkflow(absolute);
+  return { ...workflow, file: path.relative(source.root, absolute).split(path.sep).join('/') };
+}
+
 export interface InterpreterEnvironment {
   emulator: GitHubEmulator;
+  /** The workflows and actions to run (default: this repository's sources). */
+  source?: WorkflowSource;
   /** The checkout: every job of every workflow runs here. */
   workspace: Workspace;
   /** The repository's secrets (`${{ secrets.X }}` in the starter); none by default. */
@@ -116,15 +151,17 @@ export interface WorkflowResult {
 const parsedOk = new Map<string, Promise<void>>();
 
 /** GitHub's parser must accept the file (and the reusable workflows it calls). */
-function assertParses(workflow: Workflow): Promise<void> {
-  let pending = parsedOk.get(workflow.file);
+function assertParses(workflow: Workflow, source: WorkflowSource): Promise<void> {
+  const key = `${source.root}\0${workflow.file}`;
+  let pending = parsedOk.get(key);
   if (pending === undefined) {
-    pending = parseWorkflowFile(workflow.file, workflow.text, resolveOwnWorkflow).then((parsed) => {
+    const resolver = ownWorkflowResolver(source);
+    pending = parseWorkflowFile(workflow.file, workflow.text, resolver).then((parsed) => {
       if (parsed.errors.length > 0 || parsed.template === undefined) {
         throw new Error(`${workflow.file} does not parse:\n${parsed.errors.join('\n')}`);
       }
     });
-    parsedOk.set(workflow.file, pending);
+    parsedOk.set(key, pending);
   }
   return pending;
 }
@@ -236,24 +273,28 @@ function jobRuns(job: Dict, contexts: Contexts, needs: Record<string, JobResult>
 }
 
 /** The file behind a calling job's `uses:`. */
-function reusableFile(uses: string, where: string): string {
+function reusableFile(uses: string, where: string, source: WorkflowSource): string {
   if (uses.startsWith('./')) {
-    const local = path.join(repoRoot, uses.slice(2));
+    const local = path.join(source.root, uses.slice(2));
     if (/^\.\/\.github\/workflows\/[\w.-]+\.ya?ml$/.test(uses)) return local;
   }
   const match = /^([^/]+)\/([^/]+)\/(\.github\/workflows\/[^@]+)@(.+)$/.exec(uses);
-  if (match !== null && match[4] === OWN_REF) {
-    const local = resolveOwnWorkflow(match[1] as string, match[2] as string, match[3] as string);
+  if (match !== null && match[4] === source.ref) {
+    const local = ownWorkflowResolver(source)(
+      match[1] as string,
+      match[2] as string,
+      match[3] as string,
+    );
     if (local !== null) return local;
   }
   throw new Error(`${where}: \`uses: ${uses}\` is not one of our reusable workflows`);
 }
 
 /** `<this>/actions/<step>@v1` → `<step>`; `<this>@v1` → `.`; anything else → null. */
-function ownAction(uses: string): string | null {
-  if (uses === `${OWN_REPOSITORY}@${OWN_REF}`) return '.';
+function ownAction(uses: string, ref: string): string | null {
+  if (uses === `${OWN_REPOSITORY}@${ref}`) return '.';
   const match = /^([^@]+)@(.+)$/.exec(uses);
-  if (match === null || match[2] !== OWN_REF) return null;
+  if (match === null || match[2] !== ref) return null;
   const prefix = `${OWN_REPOSITORY}/actions/`;
   const rest = match[1] as string;
   return rest.startsWith(prefix) && /^[\w-]+$/.test(rest.slice(prefix.length))
@@ -314,8 +355,9 @@ export async function runStarterWorkflow(
   event: WorkflowEvent,
   env: InterpreterEnvironment,
 ): Promise<WorkflowResult> {
-  const workflow = await loadWorkflow(path.join(repoRoot, file));
-  await assertParses(workflow);
+  const source = env.source ?? SOURCES;
+  const workflow = await loadFrom(source, path.join(source.root, file));
+  await assertParses(workflow, source);
   onlyKeys(workflow.data, WORKFLOW_KEYS, workflow.file);
   const result: WorkflowResult = { file, triggered: false, jobs: new Map(), ownSteps: [], log: [] };
   const reason = triggers(workflow, event);
@@ -378,7 +420,7 @@ export async function runStarterWorkflow(
       result.jobs.set(id, skipped);
       continue;
     }
-    const called = await loadWorkflow(reusableFile(job['uses'], where));
+    const called = await loadFrom(source, reusableFile(job['uses'], where, source));
     await runCalledWorkflow(state, id, job, called, callerContexts);
     done.set(id, { result: 'success', outputs: {} });
   }
@@ -489,9 +531,31 @@ async function runCalledWorkflow(
           needs: ctx.needs ?? {},
           vars: {},
           env: {},
+          steps: stepsContext,
         })
       ) {
         run.result.log.push(`${stepWhere}: skipped (if: false)`);
+        if (typeof step['id'] === 'string') {
+          // A skipped step's outputs read as empty strings, as on GitHub.
+          const uses = String(step['uses'] ?? '');
+          const source = run.env.source ?? SOURCES;
+          const own = ownAction(uses, source.ref);
+          const declared =
+            own === null
+              ? SKIPPED_STEP_OUTPUTS[uses.replace(/@.*$/, '')]
+              : [
+                  ...(
+                    await actionManifest(
+                      path.join(
+                        own === '.' ? source.root : path.join(source.root, 'actions', own),
+                        'action.yml',
+                      ),
+                    )
+                  ).outputs,
+                ];
+          stepsContext[step['id']] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' };
+          stepOutputs.set(step['id'], new Set(declared ?? []));
+        }
         continue;
       }
       const env = Object.fromEntries(
@@ -507,16 +571,38 @@ async function runCalledWorkflow(
         ]),
       );
       if (typeof step['run'] === 'string') {
+        if (REAL_RUN_STEPS.has(String(step['name']))) {
+          const real = await runBashStep({
+            script: step['run'],
+            env,
+            cwd: run.env.workspace.dir,
+            apiUrl: run.env.emulator.url,
+          });
+          run.result.log.push(
+            `${stepWhere}: ran (outputs ${JSON.stringify(real.outputs)})`,
+            ...real.commands.map((command) => `${stepWhere}: ${command}`),
+          );
+          if (typeof step['id'] === 'string') {
+            stepsContext[step['id']] = {
+              outputs: real.outputs,
+              outcome: 'success',
+              conclusion: 'success',
+            };
+            stepOutputs.set(step['id'], new Set(Object.keys(real.outputs)));
+          }
+          continue;
+        }
         await simulateRunStep(run, step, env, stepWhere);
         continue;
       }
       const uses = String(step['uses'] ?? '');
-      const own = ownAction(uses);
+      const source = run.env.source ?? SOURCES;
+      const own = ownAction(uses, source.ref);
       if (own === null) {
         await simulateThirdParty(run, uses, withs, stepWhere);
         continue;
       }
-      const actionDir = own === '.' ? repoRoot : path.join(repoRoot, 'actions', own);
+      const actionDir = own === '.' ? source.root : path.join(source.root, 'actions', own);
       const actionFile = path.join(actionDir, 'action.yml');
       const manifest = await actionManifest(actionFile).catch((error: unknown) => {
         throw new Error(`${stepWhere}: ${uses} has no action.yml here (${String(error)})`);
@@ -562,6 +648,7 @@ async function runCalledWorkflow(
         );
       }
       if (action === 'train') await uploadTrainArtifact(run, withs, actionRun, stepWhere);
+      if (action === 'evaluate') await uploadEvaluationArtifact(run, actionRun, stepWhere);
       stepsContext[stepId] = {
         outputs: actionRun.outputs,
         outcome: 'success',
@@ -635,7 +722,35 @@ async function uploadTrainArtifact(
   run.result.log.push(`${where}: uploaded artifact ${name} (${Object.keys(files).join(', ')})`);
 }
 
+/**
+ * Evaluate's upload of its report as `evaluation-<model>` (before it writes the check run that
+ * records the report's sha256); skipped off a runner like train's, so made here from the file.
+ */
+async function uploadEvaluationArtifact(
+  run: RunState,
+  evaluateRun: ActionRun,
+  where: string,
+): Promise<void> {
+  const report = evaluateRun.outputs['report'];
+  if (report === undefined || report === '') return;
+  const bytes = await readFile(path.resolve(run.env.workspace.dir, report));
+  const model = (JSON.parse(bytes.toString('utf8')) as { model: string }).model;
+  const name = `evaluation-${model}`;
+  const files = { [path.basename(report)]: bytes };
+  run.env.emulator.repo.addArtifact(run.runRecord, name, files);
+  run.artifacts.set(name, files);
+  run.result.log.push(`${where}: uploaded artifact ${name} (${path.basename(report)})`);
+}
+
 const CHECKOUT_INPUTS = new Set(['persist-credentials', 'lfs', 'ref']);
+
+/** `run:` steps executed for real (bash-step.ts), by name: their logic is what is tested. */
+const REAL_RUN_STEPS = new Set(['Check that there is something to compare']);
+
+/** Outputs of third-party actions that are only ever skipped here, for `steps.<id>.outputs`. */
+const SKIPPED_STEP_OUTPUTS: Record<string, readonly string[]> = {
+  'actions/create-github-app-token': ['token', 'installation-id', 'app-slug'],
+};
 const DOWNLOAD_INPUTS = new Set(['name', 'pattern', 'merge-multiple', 'path']);
 
 async function simulateThirdParty(

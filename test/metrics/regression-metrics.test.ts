@@ -67,6 +67,29 @@ describe('regression metrics (scikit-learn 1.2.1 references)', () => {
     expect(imperfect.values.r2).toBe(sklearn.constantTruthImperfect);
   });
 
+  // sklearn's test_regression_single_sample: r2_score([0], [1]) warns "R^2 score is not
+  // well-defined with less than two samples" (UndefinedMetricWarning) and returns nan.
+  it('r2 on one record is undefined: absent, never 0; the other metrics stay', () => {
+    const one = computeMetrics('regression', {
+      truth: Float64Array.of(0),
+      predicted: Float64Array.of(1),
+    });
+    expect(one.values).not.toHaveProperty('r2');
+    // |0 − 1| = 1: rmse and mae are 1; mape divides by eps = 2^−52.
+    expect(one.values).toEqual({ rmse: 1, mae: 1, mape: 2 ** 52 });
+  });
+
+  it('r2 of a one-record slice (0/1 weights) is absent; two records (one counted twice) are enough', () => {
+    const input = { truth: Float64Array.of(1, 2, 4), predicted: Float64Array.of(1.5, 2, 3) };
+    const slice = computeMetrics('regression', input, Int32Array.of(0, 0, 1));
+    expect(slice.values).not.toHaveProperty('r2');
+    expect(slice.values.mae).toBe(1);
+    // Multiplicities: weight 2 on one record is the set [4, 4] predicted [3, 3]: constant truth,
+    // imperfect predictions, so sklearn's force_finite gives 0.0 (r2_score([4, 4], [3, 3])).
+    const twice = computeMetrics('regression', input, Int32Array.of(0, 0, 2));
+    expect(twice.values.r2).toBe(0);
+  });
+
   it('rejects non-finite values and class-index input', () => {
     expect(() =>
       computeMetrics('regression', {

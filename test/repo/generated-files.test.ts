@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { actionNames, renderActionReadme } from '../../scripts/action-docs.js';
+import { withCliReference } from '../../scripts/cli-docs.js';
 import { jsonSchemaFiles, renderJsonSchema } from '../../scripts/json-schemas.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -16,6 +17,11 @@ describe('generated files are up to date (npm run docs rewrites them)', () => {
     expect(readFileSync(path.join(root, 'actions', name, 'README.md'), 'utf8')).toBe(
       await renderActionReadme(root, name),
     );
+  });
+
+  it("README.md's mlops command reference (from the definitions --help prints)", async () => {
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    expect(readme).toBe(await withCliReference(readme));
   });
 
   it('every action runs on node24 from the bundle', () => {

@@ -223,14 +223,25 @@ describe('FeatureMatrixBuilder', () => {
   });
 
   describe('schema mistakes (ConfigError)', () => {
-    it('names a feature that is not numeric and says what baselines need', () => {
-      const s = schema({ city: { type: 'category' }, t: { type: 'number', role: 'target' } });
+    it('names a feature that cannot be encoded and says what built-in models take', () => {
+      const s = schema({ city: { type: 'string' }, t: { type: 'number', role: 'target' } });
       const error = catchError(
         () => new FeatureMatrixBuilder(s, { schemaFile: 'data/schema.yml' }),
       );
       expect(error).toBeInstanceOf(ConfigError);
       expect(error.message).toBe(
-        'data/schema.yml (columns.city.type): column "city" is a feature of type category; built-in baselines need numeric features (number, integer or boolean): encode it as numbers, or give it role: ignored',
+        'data/schema.yml (columns.city.type): column "city" is a feature of type string; built-in models take number, integer, boolean, category (one-hot over its values) and datetime features: make it a category with values, or give it role: ignored',
+      );
+    });
+
+    it('asks for the values of a category feature', () => {
+      const s = schema({ city: { type: 'category' }, t: { type: 'number', role: 'target' } });
+      const error = catchError(
+        () => new FeatureMatrixBuilder(s, { schemaFile: 'data/schema.yml' }),
+      );
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error.message).toMatch(
+        /^data\/schema.yml \(columns.city.values\): column "city" is a category feature without a list of values/,
       );
     });
 

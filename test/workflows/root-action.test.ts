@@ -22,6 +22,8 @@ const COMMANDS = [
   'publish-model',
   'promote-model',
   'check-drift',
+  'check-performance',
+  'doctor',
 ];
 /** Step inputs the root action takes under another name: train's `command` is the step selector. */
 const RENAMED: Record<string, Record<string, string>> = { train: { command: 'train-command' } };

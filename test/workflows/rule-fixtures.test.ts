@@ -7,11 +7,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   artipackedRule,
+  botPullRequestsRule,
   cachePoisoningRule,
   callerPermissionsRule,
   concurrencyRule,
   dangerousTriggersRule,
   jobPermissionsRule,
+  labelledCommitRule,
   loadWorkflow,
   ownActionInputsRule,
   parsesRule,
@@ -118,6 +120,25 @@ const cases: Array<[fixture: string, rule: Rule, expected: RegExp[]]> = [
     ],
   ],
   [
+    'bad-bot-pull-requests.yml',
+    botPullRequestsRule,
+    [
+      /job trusts-branches may run on a self-hosted runner when Dependabot opens a pull request/,
+      /job trusts-branches may run .* when Renovate pushes to its pull request/,
+      /job trusts-branches may run .* when a bot pushes to a person's pull request/,
+      /job trusts-branches may run .* when someone pushes to Dependabot's pull request labelled/,
+      /job authorize-forks-only does not run when a maintainer labels Dependabot's pull request safe-to-train: job authorize it needs is skipped/,
+    ],
+  ],
+  [
+    'bad-labelled-commit.yml',
+    labelledCommitRule,
+    [
+      /job merge-ref, checkout: on the safe-to-train path it checks out whatever the event's ref is/,
+      /job unchecked-output, checkout: ref .*needs\.permission-only\.outputs\.sha.* comes from job permission-only, which does not compare/,
+    ],
+  ],
+  [
     'bad-artipacked.yml',
     artipackedRule,
     [/job default, step 1 .*persist-credentials: false/, /job explicit, step 1 .*persist/],
@@ -127,6 +148,10 @@ const cases: Array<[fixture: string, rule: Rule, expected: RegExp[]]> = [
     'bad-caller-permissions.yml',
     callerPermissionsRule,
     [
+      // authorize reads the pull request's current head (the labelled-commit check).
+      /job authorize asks for `pull-requests: read`, the caller grants `none`/,
+      // doctor reads the training environment.
+      /job doctor asks for `actions: read`, the caller grants `none`/,
       /job evaluate asks for `pull-requests: write`, the caller grants `none`/,
       /job evaluate asks for `checks: write`, the caller grants `read`/,
       /job evaluate asks for `actions: read`, the caller grants `none`/,

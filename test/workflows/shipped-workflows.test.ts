@@ -53,12 +53,14 @@ for (const workflow of workflows) {
 const expectedPermissions: Record<string, Record<string, Record<string, string>>> = {
   '.github/workflows/ci.yml': { test: { contents: 'read' } },
   '.github/workflows/release.yml': {
+    guard: { contents: 'read', actions: 'read' },
     build: { contents: 'read' },
     release: { contents: 'write' },
   },
   '.github/workflows/mlops-pull-request.yml': {
     validate: { contents: 'read' },
-    authorize: {},
+    authorize: { 'pull-requests': 'read' },
+    doctor: { actions: 'read' },
     train: { contents: 'read' },
     evaluate: {
       contents: 'read',

@@ -184,7 +184,11 @@ describe('workflows/mlops-retrain.yml', async () => {
     );
     const train = callingJob(reusable, 'train');
     const github = { event_name: 'workflow_dispatch', repository: REPOSITORY, event: {} };
-    const needs = { validate: { result: 'success' }, authorize: { result: 'skipped' } };
+    const needs = {
+      validate: { result: 'success' },
+      authorize: { result: 'skipped' },
+      doctor: { result: 'success' },
+    };
     expect(evaluateIf(train['if'], { github, needs })).toBe(true);
   });
 });
@@ -196,9 +200,10 @@ describe('.github/workflows/mlops-pull-request.yml: the GPU gate', async () => {
   const authorize = callingJob(workflow, 'authorize');
   const train = callingJob(workflow, 'train');
   const evaluate = callingJob(workflow, 'evaluate');
-  const needs = (validate: string, auth: string) => ({
+  const needs = (validate: string, auth: string, doctor = 'success') => ({
     validate: { result: validate },
     authorize: { result: auth },
+    doctor: { result: doctor },
   });
   const labelled = pullRequest({
     action: 'labeled',
@@ -224,6 +229,13 @@ describe('.github/workflows/mlops-pull-request.yml: the GPU gate', async () => {
       pullRequest({ action: 'synchronize' }),
       needs('success', 'skipped'),
       true,
+    ],
+    [
+      // mlops doctor found a required setting missing (the training environment, say).
+      'a branch of this repository, repository settings missing',
+      pullRequest({ action: 'synchronize' }),
+      needs('success', 'skipped', 'failure'),
+      false,
     ],
     [
       'a branch of this repository, data invalid',

@@ -350,16 +350,23 @@ function pullRequestEvent(options: {
   fork: boolean;
   labels?: string[];
   label?: string;
+  /** The pull request's author (default a person, octocat). */
+  author?: { login: string; type: 'User' | 'Bot' };
+  /** Who caused the event (default the author). */
+  actor?: string;
 }): Dict {
   const labels = (options.labels ?? []).map((name) => ({ name }));
+  const author = options.author ?? { login: 'octocat', type: 'User' };
   return {
     event_name: options.eventName ?? 'pull_request',
     repository: REPOSITORY,
+    actor: options.actor ?? author.login,
     event: {
       action: options.action,
       ...(options.label === undefined ? {} : { label: { name: options.label } }),
       pull_request: {
         number: 7,
+        user: author,
         labels,
         head: {
           ref: 'feature',
@@ -450,7 +457,7 @@ export function evaluateIf(condition: unknown, contexts: Record<string, Dict>): 
     .trim()
     .replace(/^\$\{\{([\s\S]*)\}\}$/, '$1');
   const lexed = new Lexer(text).lex();
-  const names = ['github', 'inputs', 'vars', 'needs', 'env', 'secrets'];
+  const names = ['github', 'inputs', 'vars', 'needs', 'env', 'secrets', 'steps'];
   const tree = new Parser(lexed.tokens, names, [...STATUS_FUNCTIONS.values()]).parse();
   const context = new data.Dictionary();
   for (const name of names) context.add(name, toData(contexts[name] ?? {}));
@@ -512,6 +519,159 @@ function workflowCallInputDefaults(workflow: Workflow): Dict {
     Object.entries(inputs).map(([name, spec]) => [name, isDict(spec) ? spec['default'] : null]),
   );
 }
+
+// --- Bot pull requests (finding 11) and the labelled commit (finding 8) -------------------------
+
+const DEPENDABOT = { login: 'dependabot[bot]', type: 'Bot' } as const;
+const RENOVATE = { login: 'renovate[bot]', type: 'Bot' } as const;
+
+/** Pull requests from this repository's own branches, written by bots: treated like forks. */
+export const unapprovedBotScenarios: Scenario[] = [
+  {
+    name: 'Dependabot opens a pull request from a branch of this repository',
+    github: pullRequestEvent({ action: 'opened', fork: false, author: DEPENDABOT }),
+  },
+  {
+    name: 'Renovate pushes to its pull request',
+    github: pullRequestEvent({ action: 'synchronize', fork: false, author: RENOVATE }),
+  },
+  {
+    name: "a bot pushes to a person's pull request",
+    github: pullRequestEvent({ action: 'synchronize', fork: false, actor: 'renovate[bot]' }),
+  },
+  {
+    name: "someone pushes to Dependabot's pull request labelled safe-to-train earlier",
+    github: pullRequestEvent({
+      action: 'synchronize',
+      fork: false,
+      author: DEPENDABOT,
+      actor: 'octocat',
+      labels: ['safe-to-train'],
+    }),
+  },
+];
+
+export const approvedBotScenarios: Scenario[] = [
+  {
+    name: "a maintainer labels Dependabot's pull request safe-to-train",
+    github: pullRequestEvent({
+      action: 'labeled',
+      fork: false,
+      author: DEPENDABOT,
+      actor: 'maintainer',
+      labels: ['safe-to-train'],
+      label: 'safe-to-train',
+    }),
+  },
+];
+
+/** The jobs `job` needs whose own `if:` is false in `github`: they would skip it. */
+function blockingNeeds(workflow: Workflow, job: Dict, github: Dict, inputs: Dict): string[] {
+  const byId = new Map(jobs(workflow).map((view) => [view.id, view.job]));
+  return Object.keys(needsSucceeded(job)).filter((id) => {
+    const needed = byId.get(id);
+    return (
+      needed !== undefined &&
+      !evaluateIf(needed['if'], { github, inputs, needs: needsSucceeded(needed) })
+    );
+  });
+}
+
+export const botPullRequestsRule: Rule = {
+  id: 'bot-pull-requests',
+  title:
+    "a bot's pull request (Dependabot, Renovate) reaches a self-hosted runner only with a maintainer's label, as a fork's does",
+  appliesTo: reachableFromPullRequests,
+  check(workflow) {
+    const problems: string[] = [];
+    const inputs = workflowCallInputDefaults(workflow);
+    for (const { id, job } of jobs(workflow)) {
+      if (!maySelfHost(job)) continue;
+      const needs = needsSucceeded(job);
+      for (const scenario of unapprovedBotScenarios) {
+        if (evaluateIf(job['if'], { github: scenario.github, inputs, needs })) {
+          problems.push(`job ${id} may run on a self-hosted runner when ${scenario.name}`);
+        }
+      }
+      for (const scenario of approvedBotScenarios) {
+        const blocked = blockingNeeds(workflow, job, scenario.github, inputs);
+        if (!evaluateIf(job['if'], { github: scenario.github, inputs, needs })) {
+          problems.push(`job ${id} does not run when ${scenario.name}`);
+        } else if (blocked.length > 0) {
+          problems.push(
+            `job ${id} does not run when ${scenario.name}: job ${blocked.join(', ')} it needs is skipped`,
+          );
+        }
+      }
+    }
+    return problems;
+  },
+};
+
+const LABELLED_HEAD = 'github.event.pull_request.head.sha';
+
+/** The checkout step of a job, if any. */
+function checkoutStep(steps: Dict[]): Dict | undefined {
+  return steps.find(
+    (step) => typeof step['uses'] === 'string' && step['uses'].startsWith('actions/checkout@'),
+  );
+}
+
+export const labelledCommitRule: Rule = {
+  id: 'labelled-commit',
+  title:
+    'on the safe-to-train path a self-hosted job trains the commit the label was added on, and refuses once the pull request moved',
+  appliesTo: reachableFromPullRequests,
+  check(workflow) {
+    const problems: string[] = [];
+    const inputs = workflowCallInputDefaults(workflow);
+    const byId = new Map(jobs(workflow).map((view) => [view.id, view]));
+    const labelled = approvedScenarios.find(
+      (s) => s.github['event'] !== undefined && (s.github['event'] as Dict)['action'] === 'labeled',
+    );
+    if (labelled === undefined) return problems;
+    for (const { id, job, steps } of jobs(workflow)) {
+      if (!maySelfHost(job)) continue;
+      if (!evaluateIf(job['if'], { github: labelled.github, inputs, needs: needsSucceeded(job) }))
+        continue;
+      const checkout = checkoutStep(steps);
+      const ref = isDict(checkout?.['with']) ? String(checkout['with']['ref'] ?? '') : '';
+      if (checkout === undefined) continue;
+      if (ref.includes(LABELLED_HEAD)) continue;
+      const output = /needs\.([\w-]+)\.outputs\.([\w-]+)/.exec(ref);
+      if (output === null) {
+        problems.push(
+          `job ${id}, checkout: on the safe-to-train path it checks out whatever the event's ref is; check out the labelled head (${LABELLED_HEAD}, or an authorizing job's output)`,
+        );
+        continue;
+      }
+      const [, authorizeId = '', name = ''] = output;
+      const authorize = byId.get(authorizeId);
+      const declared = isDict(authorize?.job['outputs'])
+        ? authorize.job['outputs'][name]
+        : undefined;
+      const verifier = authorize?.steps.find((step) => {
+        const env = isDict(step['env']) ? Object.values(step['env']).map(String) : [];
+        const run = typeof step['run'] === 'string' ? step['run'] : '';
+        const id = typeof step['id'] === 'string' ? step['id'] : undefined;
+        return (
+          env.some((value) => value.includes(LABELLED_HEAD)) &&
+          /\/pulls\//.test(run) &&
+          /\bexit 1\b/.test(run) &&
+          id !== undefined &&
+          typeof declared === 'string' &&
+          declared.includes(`steps.${id}.outputs.`)
+        );
+      });
+      if (verifier === undefined) {
+        problems.push(
+          `job ${id}, checkout: ref ${ref} comes from job ${authorizeId}, which does not compare the pull request's current head with the labelled one (${LABELLED_HEAD}) and output it`,
+        );
+      }
+    }
+    return problems;
+  },
+};
 
 // --- Credentials, secrets, callers, releases ---------------------------------------------------
 
@@ -696,6 +856,8 @@ export const rules: Rule[] = [
   unpinnedUsesRule,
   concurrencyRule,
   selfHostedRunnerRule,
+  botPullRequestsRule,
+  labelledCommitRule,
   artipackedRule,
   secretsInheritRule,
   callerPermissionsRule,

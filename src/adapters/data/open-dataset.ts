@@ -19,6 +19,7 @@ import type {
 import { readCsv } from '../../core/data/csv-reader.js';
 import { readJsonl } from '../../core/data/jsonl-reader.js';
 import { ConfigError } from '../../core/errors.js';
+import { confinePath, type PathOrigin } from '../fs/workspace-path.js';
 
 const CHUNK_BYTES = 1 << 20;
 /** gunzip's output chunks are fresh buffers: small ones are reclaimed by young-generation GC. */
@@ -34,6 +35,8 @@ export interface DatasetReadOptions {
   readonly delimiter?: string;
   /** Overrides the format the extension implies. */
   readonly format?: DataFormat;
+  /** Told how many bytes of the file were read, as they are read (progress reports). */
+  readonly onBytes?: (bytes: number) => void;
 }
 
 interface FormatChoice {
@@ -103,10 +106,10 @@ export async function* readDataset(
       // Loaded on first use: the Parquet decoders and codecs are most of the bundle's code, and a
       // CSV or JSONL run should not pay for them in start-up time and memory.
       const { readParquet } = await import('../../core/data/parquet-reader.js');
-      yield* readParquet(fileAsyncBuffer(handle, info.size), readOptions);
+      yield* readParquet(fileAsyncBuffer(handle, info.size, options.onBytes), readOptions);
       return;
     }
-    const source = openStream(handle, choice.gzip);
+    const source = openStream(handle, choice.gzip, options.onBytes);
     try {
       if (choice.format === 'csv') {
         const delimiter = options.delimiter ?? choice.delimiter;
@@ -137,7 +140,11 @@ class SourceError extends Error {
  * stream allocates a new buffer per chunk, freed only when the garbage collector gets to it:
  * on the 3M-row benchmark that held several MiB more at peak, for no gain in speed.
  */
-async function* openStream(handle: FileHandle, gzip: boolean): AsyncGenerator<Uint8Array> {
+async function* openStream(
+  handle: FileHandle,
+  gzip: boolean,
+  onBytes: ((bytes: number) => void) | undefined,
+): AsyncGenerator<Uint8Array> {
   if (!gzip) {
     const buffer = Buffer.allocUnsafeSlow(CHUNK_BYTES);
     for (;;) {
@@ -150,11 +157,14 @@ async function* openStream(handle: FileHandle, gzip: boolean): AsyncGenerator<Ui
         });
       }
       if (bytesRead === 0) return;
+      onBytes?.(bytesRead);
       yield buffer.subarray(0, bytesRead);
     }
   }
   // The caller closes the handle, whether or not the stream was ever started.
   const raw = handle.createReadStream({ highWaterMark: CHUNK_BYTES, autoClose: false });
+  // Progress counts the file's (compressed) bytes, so it ends at the file's size.
+  if (onBytes !== undefined) raw.on('data', (chunk: string | Buffer) => onBytes(chunk.length));
   const stream = pipeline(raw, createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }), () => {});
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) yield chunk;
@@ -166,7 +176,11 @@ async function* openStream(handle: FileHandle, gzip: boolean): AsyncGenerator<Ui
 }
 
 /** A hyparquet `AsyncBuffer` that reads byte ranges of an open file on demand. */
-export function fileAsyncBuffer(handle: FileHandle, size: number): AsyncBuffer {
+export function fileAsyncBuffer(
+  handle: FileHandle,
+  size: number,
+  onBytes?: (bytes: number) => void,
+): AsyncBuffer {
   return {
     byteLength: size,
     async slice(start: number, end: number = size): Promise<ArrayBuffer> {
@@ -179,6 +193,7 @@ export function fileAsyncBuffer(handle: FileHandle, size: number): AsyncBuffer {
         if (bytesRead === 0) break;
         done += bytesRead;
       }
+      onBytes?.(done);
       return done === length ? bytes.buffer : bytes.buffer.slice(0, done);
     },
   };
@@ -216,28 +231,34 @@ function openIssue(
  * the patterns are given (a user lists training data before evaluation data), each glob's
  * matches sorted so that runs are reproducible, and a file named twice kept at its first place.
  * A literal path is kept even when missing, so reading it reports `file-not-found` at the right
- * place; a glob that matches nothing is a configuration mistake.
+ * place; a glob that matches nothing is a configuration mistake. A file whose real path leaves
+ * the workspace (`confinePath`) is refused with a `ConfigError` naming `origin`.
  */
 export async function expandDataPaths(
   patterns: string[],
   cwd: string,
+  options: { readonly origin?: PathOrigin } = {},
 ): Promise<{ path: string; displayName: string }[]> {
   const found = new Map<string, string>();
-  const add = (path: string): void => {
+  const origin = options.origin ?? { field: 'data' };
+  const add = async (path: string): Promise<void> => {
     const absolute = resolve(cwd, path);
-    if (!found.has(absolute)) found.set(absolute, displayNameOf(absolute, cwd));
+    // Every file is opened by its real path, checked to be inside the workspace: a committed
+    // symlink to a file of the runner's must not be read into findings.
+    const real = await confinePath({ path: absolute, cwd, origin });
+    if (!found.has(real)) found.set(real, displayNameOf(absolute, cwd));
   };
   for (const pattern of patterns) {
     // A file whose name merely looks like a glob ("data (1).csv") is taken as it is.
     if (!isDynamicPattern(pattern) || (await isFile(resolve(cwd, pattern)))) {
-      add(pattern);
+      await add(pattern);
       continue;
     }
     const matches = await glob(pattern, { cwd, onlyFiles: true, expandDirectories: false });
     if (matches.length === 0) {
       throw new ConfigError(`the pattern "${pattern}" matches no file (searched from ${cwd})`);
     }
-    for (const match of matches.map((m) => resolve(cwd, m)).sort(byCodePoint)) add(match);
+    for (const match of matches.map((m) => resolve(cwd, m)).sort(byCodePoint)) await add(match);
   }
   return [...found].map(([path, displayName]) => ({ path, displayName }));
 }

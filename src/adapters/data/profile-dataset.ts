@@ -21,6 +21,8 @@ import { openModelPredictor } from '../onnx/model-predictor.js';
 import { serializeProfile } from '../../core/profile/profile-schema.js';
 import type { DatasetSchema } from '../../core/schema/dataset-schema.js';
 import { expandDataPaths, readDataset } from './open-dataset.js';
+import { readingTask } from '../progress/progress-reporters.js';
+import { silentProgress, type ProgressReporter } from '../../core/progress/progress-port.js';
 
 /** Structural problems that mean the file was not read at all. */
 const UNREADABLE = new Set([
@@ -39,20 +41,30 @@ export async function profileDataset(options: {
   readonly nullValues?: readonly string[] | undefined;
   readonly profileOptions?: Partial<ProfileOptions> | undefined;
   readonly logger: Logger;
+  /** Shows rows and bytes done while the files are read, under this label. */
+  readonly progress?: { readonly reporter: ProgressReporter; readonly label: string } | undefined;
 }): Promise<DataProfile> {
   const builder = createProfileBuilder({
     schema: options.schema,
     ...(options.profileOptions !== undefined && { options: options.profileOptions }),
   });
   let skipped = 0;
-  for (const file of await expandDataPaths([...options.patterns], options.cwd)) {
+  const files = await expandDataPaths([...options.patterns], options.cwd);
+  const reading = await readingTask(
+    options.progress?.reporter ?? silentProgress,
+    options.progress?.label ?? 'profile',
+    files,
+  );
+  for (const file of files) {
     // Profiles record a file's digest as bare hex (the profile format's `sha256` field).
     const digest = (await fileDigest(file.path).catch(() => null))?.digest;
     builder.addFile(file.displayName, digest?.replace(/^sha256:/, ''));
-    for await (const event of readDataset(file.path, {
+    const events = readDataset(file.path, {
       displayName: file.displayName,
+      onBytes: reading.onBytes,
       ...(options.nullValues !== undefined && { nullValues: options.nullValues }),
-    })) {
+    });
+    for await (const event of reading.count(events)) {
       if (event.kind === 'batch') {
         builder.add(event.batch);
       } else if (UNREADABLE.has(event.issue.rule)) {
@@ -72,6 +84,7 @@ export async function profileDataset(options: {
       }
     }
   }
+  reading.task.end();
   if (skipped > 5)
     options.logger.warning(`${skipped} damaged records in all were left out of the profile.`);
   return builder.finish();

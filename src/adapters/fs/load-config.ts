@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseMlopsConfig, type MlopsConfig } from '../../core/config/mlops-config.js';
 import { ConfigError } from '../../core/errors.js';
 import { toDisplayPath } from './display-path.js';
+import { confinePath } from './workspace-path.js';
 
 export interface LoadedConfig {
   readonly config: MlopsConfig;
@@ -19,12 +20,20 @@ export async function loadMlopsConfig(options: {
   cwd: string;
   path: string;
   optional?: boolean;
+  /** The input or flag that named the file, for the error when it leaves the workspace. */
+  field?: string;
 }): Promise<LoadedConfig | undefined> {
   const absolute = path.resolve(options.cwd, options.path);
   const displayPath = toDisplayPath(options.cwd, absolute);
+  // A committed symlink (mlops.yml -> /etc/passwd) would put that file's lines in the errors.
+  const real = await confinePath({
+    path: absolute,
+    cwd: options.cwd,
+    origin: { field: options.field ?? 'config', file: displayPath },
+  });
   let text: string;
   try {
-    text = await readFile(absolute, 'utf8');
+    text = await readFile(real, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && options.optional) return undefined;

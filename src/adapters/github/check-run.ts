@@ -73,8 +73,11 @@ export function shortDescription(text: string, limit: number = MAX_STATUS_DESCRI
   return `${line.slice(0, cut)}…`;
 }
 
-/** A 403 that means "this token may not write check runs", as opposed to a rate limit. */
-function isPermissionDenied(error: unknown): error is GitHubApiError {
+/**
+ * A 403 that means "this token may not write this" (a fork's read-only token, a missing
+ * permission), as opposed to a rate limit, which GitHub also answers with 403.
+ */
+export function isPermissionDenied(error: unknown): error is GitHubApiError {
   return (
     error instanceof GitHubApiError && error.status === 403 && !/rate limit/i.test(error.message)
   );
@@ -167,4 +170,94 @@ async function publishStatus(
       { status: error.status, request: error.request, cause: error },
     );
   }
+}
+
+/** GitHub's limit on annotations in one create or update request; each update appends its own. */
+export const MAX_ANNOTATIONS_PER_REQUEST = 50;
+
+export interface CheckAnnotation {
+  readonly path: string;
+  readonly start_line: number;
+  readonly end_line: number;
+  readonly annotation_level: 'notice' | 'warning' | 'failure';
+  readonly title?: string;
+  readonly message: string;
+}
+
+export interface PublishAnnotatedCheckRunOptions extends Omit<
+  PublishCheckRunOptions,
+  'externalId' | 'text'
+> {
+  readonly annotations: readonly CheckAnnotation[];
+}
+
+export interface PublishedAnnotatedCheck extends PublishedCheck {
+  /** Annotations written, over `requests` requests. */
+  readonly annotations: number;
+  readonly requests: number;
+}
+
+/**
+ * A check run that marks lines in "Files changed": created with the first 50 annotations, then
+ * updated with the next 50 each time (GitHub appends them; `output` is required on each update).
+ *
+ * Always a new run, never an update of an earlier attempt's: updates append annotations, so a
+ * re-run would mark every line twice; GitHub shows the newest run of a name on the commit. Unlike
+ * `publishCheckRun` there is no commit-status fallback (a status cannot carry annotations): when
+ * the token may not write check runs (a fork's pull request) this returns null.
+ */
+export async function publishAnnotatedCheckRun(
+  options: PublishAnnotatedCheckRunOptions,
+): Promise<PublishedAnnotatedCheck | null> {
+  const { octokit, owner, repo, headSha, name, conclusion, annotations } = options;
+  const logger = options.logger ?? createSilentLogger();
+  const output = (from: number) => ({
+    title: options.title,
+    summary: truncateWithNote(options.summary),
+    annotations: annotations.slice(from, from + MAX_ANNOTATIONS_PER_REQUEST),
+  });
+  let created;
+  try {
+    created = await withGitHubErrors(() =>
+      octokit.rest.checks.create({
+        owner,
+        repo,
+        name,
+        head_sha: headSha,
+        status: 'completed',
+        conclusion,
+        completed_at: new Date().toISOString(),
+        output: output(0),
+        ...(options.detailsUrl !== undefined && { details_url: options.detailsUrl }),
+      }),
+    );
+  } catch (error) {
+    if (!isPermissionDenied(error)) throw error;
+    logger.info(`Check run "${name}" not written: ${error.message}`);
+    return null;
+  }
+  const { data } = created;
+  let requests = 1;
+  for (
+    let from = MAX_ANNOTATIONS_PER_REQUEST;
+    from < annotations.length;
+    from += MAX_ANNOTATIONS_PER_REQUEST
+  ) {
+    await withGitHubErrors(() =>
+      octokit.rest.checks.update({ owner, repo, check_run_id: data.id, output: output(from) }),
+    );
+    requests++;
+  }
+  const url = data.html_url ?? data.url;
+  logger.info(
+    `Check run "${name}" created (${conclusion}) with ${annotations.length} annotation(s) in ${requests} request(s): ${url}`,
+  );
+  return {
+    id: data.id,
+    url,
+    kind: 'check-run',
+    action: 'created',
+    annotations: annotations.length,
+    requests,
+  };
 }

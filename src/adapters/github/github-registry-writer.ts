@@ -3,8 +3,9 @@
  *
  * Publishing a version (DESIGN.md "Working on GitHub's API"):
  * 1. A re-run finds its version: every release body carries a hidden marker naming the model, the
- *    commit and the model's digest (`formatReleaseMarker`); a published release with ours is the
- *    answer (nothing written), a draft with ours is resumed.
+ *    commit and the model's digest (`formatReleaseMarker`); a published release holding the same
+ *    bytes, from whatever commit, is the answer (nothing written), a draft with our commit and
+ *    bytes is resumed.
  * 2. A draft release is created, and the runs that raced us are settled at once: of the releases
  *    with our marker, the oldest wins and the others delete their drafts.
  * 3. The version tag is an annotated tag (GTO ignores lightweight ones, gto#127), created by ref:
@@ -16,11 +17,16 @@
  * Assigning a stage writes GTO's annotated tag `<model>#<stage>#<n>` on the version's commit with
  * GTO's message line and ours (`formatStageTagMessage`); `n` is one more than any counter of the
  * model, and a ref that another run created first sends us to the next `n`.
+ *
+ * Both kinds of tag record the token's login (`tagged-by:`), which readers compare with the tag's
+ * tagger, and the version tag records the model's digest (`formatVersionTagMessage`), which every
+ * download checks: release assets can be replaced, the tag's message cannot be through them.
  */
 import { readFile } from 'node:fs/promises';
 import { DataError, GitHubApiError } from '../../core/errors.js';
 import {
   MANIFEST_FILE,
+  compareSemver,
   formatStageTag,
   formatStageTagMessage,
   formatVersionTag,
@@ -32,6 +38,7 @@ import {
 } from '../../core/registry/registry-port.js';
 import {
   byVersionDescending,
+  holdsSameModel,
   nextVersion,
   parseReleaseMarker,
   sameRelease,
@@ -45,6 +52,11 @@ import {
   type StageResult,
 } from '../../core/registry/registry-writer.js';
 import type { Manifest } from '../../core/manifest/manifest.js';
+import {
+  formatVersionTagMessage,
+  parseTagFields,
+  taggerLogin,
+} from '../../core/registry/tag-trust.js';
 import { parseManifestFor } from '../registry/verified-file.js';
 import { GitHubRegistry } from './github-registry.js';
 import { withGitHubErrors } from './octokit.js';
@@ -94,7 +106,13 @@ export class GitHubRegistryWriter extends GitHubRegistry implements RegistryWrit
       const tag = ref.ref.replace(/^refs\/tags\//, '');
       const parsed = parseStageTag(tag);
       if (parsed === null || parsed.model !== model || parsed.n === null) continue;
-      const { commit, message } = await this.peel(ref);
+      const peeled = await this.peel(ref);
+      const reason = await this.distrust(peeled);
+      if (reason !== null) {
+        this.logger.warning(`Ignoring the stage tag ${tag} in ${this.fullName}: ${reason}.`);
+        continue;
+      }
+      const { commit, message } = peeled;
       const details = parseStageTagMessage(message);
       const version =
         details.version ?? (commit === null ? null : await this.versionAtCommit(model, commit));
@@ -119,10 +137,12 @@ export class GitHubRegistryWriter extends GitHubRegistry implements RegistryWrit
       digest: request.modelDigest,
     };
     let releases = await this.modelReleases(request.model);
-    const done = releases.find((r) => !r.draft && sameRelease(parseReleaseMarker(r.body), wanted));
+    // The same bytes published from any commit are that version (the oldest, when releases made
+    // before this rule hold them twice): a new number would name one model twice.
+    const done = this.publishedHolder(releases, wanted);
     if (done !== undefined) {
       this.logger.info(
-        `${done.tag_name} already holds this model (commit ${request.commit ?? 'none'}, ${request.modelDigest}): nothing to publish.`,
+        `${done.tag_name} already holds this model (${request.modelDigest}): nothing to publish.`,
       );
       return this.result(request.model, done, false);
     }
@@ -139,8 +159,9 @@ export class GitHubRegistryWriter extends GitHubRegistry implements RegistryWrit
         if (draft === null) {
           // GitHub refused the tag name: another release holds it. Look again and go on.
           releases = await this.modelReleases(request.model);
+          const holder = this.publishedHolder(releases, wanted);
+          if (holder !== undefined) return this.result(request.model, holder, false);
           const ours = releases.find((r) => sameRelease(parseReleaseMarker(r.body), wanted));
-          if (ours !== undefined && !ours.draft) return this.result(request.model, ours, false);
           if (ours === undefined) version = this.bump(request, version, releases);
           continue;
         }
@@ -202,13 +223,14 @@ export class GitHubRegistryWriter extends GitHubRegistry implements RegistryWrit
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
       const n = (await this.highestCounter(request.model)) + 1;
       const tag = formatStageTag(request.model, request.stage, n);
-      const message =
+      const message = (taggedBy: string) =>
         `Assigning stage ${request.stage} to artifact ${request.model} version v${version}\n\n` +
         formatStageTagMessage({
           version,
           pullRequest: request.pullRequest,
           approvedBy: request.approvedBy,
           run: request.run,
+          taggedBy,
         });
       if (!(await this.createAnnotatedTag(tag, message, commit))) {
         this.logger.info(`${tag} was created by another run meanwhile; trying the next counter.`);
@@ -273,6 +295,17 @@ export class GitHubRegistryWriter extends GitHubRegistry implements RegistryWrit
     return (await this.releases()).filter((r) => parseVersionTag(r.tag_name)?.model === model);
   }
 
+  /** The oldest published release holding `wanted`'s bytes, whatever its commit. */
+  private publishedHolder(
+    releases: readonly ReleaseData[],
+    wanted: ReleaseMarker,
+  ): ReleaseData | undefined {
+    const version = (r: ReleaseData) => parseVersionTag(r.tag_name)?.version ?? '';
+    return releases
+      .filter((r) => !r.draft && holdsSameModel(parseReleaseMarker(r.body), wanted))
+      .sort((a, b) => compareSemver(version(a), version(b)))[0];
+  }
+
   private publishedVersions(model: string, releases: readonly ReleaseData[]): string[] {
     return releases
       .filter((r) => !r.draft)
@@ -323,31 +356,79 @@ export class GitHubRegistryWriter extends GitHubRegistry implements RegistryWrit
    */
   private async reserveVersionTag(tag: string, request: PublishRequest): Promise<boolean> {
     const existing = await this.tagCommit(tag);
-    if (existing !== null) return existing === request.commit;
+    if (existing !== null) {
+      if (existing !== request.commit) return false;
+      await this.checkOwnVersionTag(tag, request);
+      return true;
+    }
     if (request.commit === null) {
       throw new DataError(`cannot register ${tag}: this run does not know its commit.`);
     }
-    // GTO's message, so `gto show` lists the version.
-    const message = `Registering artifact ${request.model} version v${parseVersionTag(tag)?.version ?? ''}`;
+    // GTO's title, so `gto show` lists the version, and the digest every download checks.
+    const message = (taggedBy: string) =>
+      formatVersionTagMessage({
+        model: request.model,
+        version: parseVersionTag(tag)?.version ?? '',
+        modelDigest: request.modelDigest,
+        taggedBy,
+      });
     if (await this.createAnnotatedTag(tag, message, request.commit)) return true;
-    return (await this.tagCommit(tag)) === request.commit;
+    if ((await this.tagCommit(tag)) !== request.commit) return false;
+    await this.checkOwnVersionTag(tag, request);
+    return true;
+  }
+
+  /**
+   * A version tag found on our commit must be one we wrote for these bytes (an earlier attempt's):
+   * a tag someone else pushed there first would record a digest of their choosing.
+   */
+  private async checkOwnVersionTag(tag: string, request: PublishRequest): Promise<void> {
+    const { data } = await withGitHubErrors(() =>
+      this.octokit.rest.git.getRef({ owner: this.owner, repo: this.repo, ref: `tags/${tag}` }),
+    );
+    const peeled = await this.peel(data);
+    const reason = await this.distrust(peeled);
+    const { modelDigest } = parseTagFields(peeled.message);
+    if (reason !== null || (modelDigest !== null && modelDigest !== request.modelDigest)) {
+      throw new DataError(
+        `${tag} already exists on this commit and was not written by this publish (${reason ?? `it records ${modelDigest ?? ''}, not ${request.modelDigest}`}); delete that tag and re-run, and protect *@v* tags with a ruleset (docs/workflows.md).`,
+      );
+    }
   }
 
   /**
    * An annotated tag object on `commit`, then its ref. False when the ref already exists (422):
    * creating the ref is what settles a race between runs; the caller decides what that means.
+   *
+   * `message` gets the login the tag is written as. `GET /user` cannot tell `GITHUB_TOKEN` from an
+   * App's installation token (both answer 403), so the guess is checked against the tagger GitHub
+   * gives the new tag object; when they differ, the object is written again with the real login
+   * (the first, referenced by no ref, is never seen) and that login is used from then on.
    */
-  private async createAnnotatedTag(tag: string, message: string, commit: string): Promise<boolean> {
-    const { data: object } = await withGitHubErrors(() =>
-      this.octokit.rest.git.createTag({
-        owner: this.owner,
-        repo: this.repo,
-        tag,
-        message,
-        object: commit,
-        type: 'commit',
-      }),
-    );
+  private async createAnnotatedTag(
+    tag: string,
+    message: (taggedBy: string) => string,
+    commit: string,
+  ): Promise<boolean> {
+    const create = (taggedBy: string) =>
+      withGitHubErrors(() =>
+        this.octokit.rest.git.createTag({
+          owner: this.owner,
+          repo: this.repo,
+          tag,
+          message: message(taggedBy),
+          object: commit,
+          type: 'commit',
+        }),
+      );
+    const guess = await this.tokenLogin();
+    let { data: object } = await create(guess);
+    const actual = taggerLogin(object.tagger);
+    if (actual.toLowerCase() !== guess.toLowerCase()) {
+      this.logger.debug(`Tags are written as ${actual}, not ${guess}; recording ${actual}.`);
+      this.writtenAs = actual;
+      ({ data: object } = await create(actual));
+    }
     try {
       await withGitHubErrors(() =>
         this.octokit.rest.git.createRef({

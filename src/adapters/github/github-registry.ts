@@ -6,6 +6,12 @@
  * listing every tag (GTO's own reads slow down past ~1,000 tags, gto#156). Octokit expands the
  * `{ref}` path parameter with percent-encoding, so `#` travels as `%23` (a bare `#` would end the
  * URL's path and start its fragment) and `/` as `%2F`, which GitHub accepts for refs.
+ *
+ * Tags are not trusted as found (`core/registry/tag-trust.ts`): a stage tag whose tagger is not
+ * the identity that promotes is ignored with a warning naming it, and the next older event
+ * decides; a download is refused when the model's digest differs from the one the version tag's
+ * message recorded at publish (a release's model and manifest can be replaced together; the tag
+ * cannot be edited through release assets).
  */
 import { sha256Digest } from '../../core/provenance/sha256.js';
 import { rm } from 'node:fs/promises';
@@ -33,15 +39,33 @@ import {
   type StageAssignment,
   type StageTag,
 } from '../../core/registry/registry-port.js';
+import {
+  parseTagFields,
+  untrustedTagReason,
+  type TagAuthor,
+} from '../../core/registry/tag-trust.js';
 import { writeFileAtomic } from '../fs/write-file-atomic.js';
 import { intoDestination, parseManifestFor, writeVerifiedFile } from '../registry/verified-file.js';
 import { withGitHubErrors, type Octokit } from './octokit.js';
+import { resolveTokenLogin } from './sticky-comment.js';
 
 export interface GitHubRegistryOptions {
   readonly octokit: Octokit;
   readonly owner: string;
   readonly repo: string;
   readonly logger?: Logger;
+  /**
+   * Logins whose tags are trusted besides the token's own, `github-actions[bot]` and App bots
+   * (`<app>[bot]`): say, the bot of the App token that promotes when this token is another.
+   */
+  readonly trustedTaggers?: readonly string[];
+}
+
+/** A tag ref peeled: the commit it ends at and its first tag object's message and author. */
+interface PeeledTag {
+  readonly commit: string | null;
+  readonly message: string;
+  readonly author: TagAuthor;
 }
 
 interface GitRef {
@@ -70,12 +94,30 @@ export class GitHubRegistry implements RegistryReader {
   protected readonly owner: string;
   protected readonly repo: string;
   protected readonly logger: Logger;
+  private readonly trustedTaggers: readonly string[];
 
   constructor(options: GitHubRegistryOptions) {
     this.octokit = options.octokit;
     this.owner = options.owner;
     this.repo = options.repo;
     this.logger = options.logger ?? createSilentLogger();
+    this.trustedTaggers = options.trustedTaggers ?? [];
+  }
+
+  /** The login tags were seen written as by this token, once the writer created one. */
+  protected writtenAs: string | undefined;
+
+  /** The login this token writes tags as (recorded in their messages as `tagged-by`). */
+  protected async tokenLogin(): Promise<string> {
+    return this.writtenAs ?? (await resolveTokenLogin(this.octokit, this.logger));
+  }
+
+  /** Why a tag cannot be trusted; null when it can (see the file's comment). */
+  protected async distrust(peeled: PeeledTag): Promise<string | null> {
+    // The bot's and Apps' tags need no call; the token's own login is looked up only for others.
+    const reason = untrustedTagReason(peeled.author, this.trustedTaggers);
+    if (reason === null || peeled.author.tagger === null) return reason;
+    return untrustedTagReason(peeled.author, [...this.trustedTaggers, await this.tokenLogin()]);
   }
 
   protected get fullName(): string {
@@ -99,8 +141,30 @@ export class GitHubRegistry implements RegistryReader {
       }
       events.push({ ...parsed, n: parsed.n, ref, tag });
     }
-    const latest = latestStageEvent(events);
-    if (latest === undefined) {
+    // Newest first (an unassignment first on a tie, as `latestStageEvent` reads it); a forged
+    // event is skipped and the next older one decides.
+    const ordered: typeof events = [];
+    for (let rest = [...events]; rest.length > 0;) {
+      const next = latestStageEvent(rest) as (typeof events)[number];
+      ordered.push(next);
+      rest = rest.filter((e) => e !== next);
+    }
+    let latest: (typeof events)[number] | undefined;
+    let peeled: PeeledTag | undefined;
+    for (const event of ordered) {
+      const candidate = await this.peel(event.ref);
+      const reason = await this.distrust(candidate);
+      if (reason !== null) {
+        this.logger.warning(
+          `Ignoring the stage tag ${event.tag} in ${this.fullName}: ${reason}. A tag not written by promote-model is not trusted; delete it, and protect *#* tags with a ruleset (docs/workflows.md).`,
+        );
+        continue;
+      }
+      latest = event;
+      peeled = candidate;
+      break;
+    }
+    if (latest === undefined || peeled === undefined) {
       this.logger.debug(`No ${stage} tag for ${model} in ${this.fullName}.`);
       return null;
     }
@@ -109,7 +173,7 @@ export class GitHubRegistry implements RegistryReader {
       return null;
     }
 
-    const { commit, message } = await this.peel(latest.ref);
+    const { commit, message } = peeled;
     const details = parseStageTagMessage(message);
     let version = details.version;
     if (version === null) {
@@ -182,6 +246,12 @@ export class GitHubRegistry implements RegistryReader {
       version: bare,
       where,
     });
+    const recorded = await this.recordedDigest(model, bare);
+    if (recorded !== null && recorded !== manifest.model.file.digest.toLowerCase()) {
+      throw new DataError(
+        `${where}: its manifest says model.onnx has digest ${manifest.model.file.digest}, but the version tag ${tag} recorded ${recorded} when it was published; the release's model and manifest were replaced after publication, so it is not downloaded.`,
+      );
+    }
 
     return intoDestination(destDir, async () => {
       const target = path.join(destDir, MODEL_FILE);
@@ -207,6 +277,42 @@ export class GitHubRegistry implements RegistryReader {
       this.logger.debug(`Downloaded ${tag} to ${target} (${written.digest}, verified).`);
       return { path: target, manifestPath, digest: written.digest, manifest, releaseUrl };
     });
+  }
+
+  /**
+   * The model digest the version tag's message recorded at publish; null for a tag from before
+   * digests were recorded (a warning says so). A version tag not written by the identity that
+   * publishes is refused: its digest could say anything.
+   */
+  protected async recordedDigest(model: string, version: string): Promise<string | null> {
+    const tag = formatVersionTag(model, version);
+    let ref: GitRef;
+    try {
+      ({ data: ref } = await withGitHubErrors(() =>
+        this.octokit.rest.git.getRef({ owner: this.owner, repo: this.repo, ref: `tags/${tag}` }),
+      ));
+    } catch (error) {
+      if (error instanceof GitHubApiError && error.status === 404) {
+        throw new DataError(
+          `${model} v${version} has a release but no version tag ${tag} in ${this.fullName}: the digest recorded at publish cannot be checked, so it is not downloaded.`,
+        );
+      }
+      throw error;
+    }
+    const peeled = await this.peel(ref);
+    const reason = await this.distrust(peeled);
+    if (reason !== null) {
+      throw new DataError(
+        `the version tag ${tag} in ${this.fullName} is not trusted: ${reason}. It is not downloaded; protect *@v* tags with a ruleset (docs/workflows.md).`,
+      );
+    }
+    const { modelDigest } = parseTagFields(peeled.message);
+    if (modelDigest === null) {
+      this.logger.warning(
+        `${tag} records no model digest (published before mlops-actions recorded it): only the manifest's digest is checked.`,
+      );
+    }
+    return modelDigest;
   }
 
   /** The published release tagged `<model>@v<version>`, or null on 404 (drafts are not found). */
@@ -257,19 +363,33 @@ export class GitHubRegistry implements RegistryReader {
     }
   }
 
-  /** The commit a tag ref ends at and the message of its (first) annotated tag object. */
-  protected async peel(ref: GitRef): Promise<{ commit: string | null; message: string }> {
+  /** The commit a tag ref ends at, and the message and author of its (first) tag object. */
+  protected async peel(ref: GitRef): Promise<PeeledTag> {
     let object = ref.object;
-    let message: string | undefined;
+    let first: { message: string; author: TagAuthor } | undefined;
     for (let hops = 0; object.type === 'tag' && hops < MAX_TAG_HOPS; hops += 1) {
       const sha = object.sha;
       const { data } = await withGitHubErrors(() =>
         this.octokit.rest.git.getTag({ owner: this.owner, repo: this.repo, tag_sha: sha }),
       );
-      message ??= data.message;
+      first ??= {
+        message: data.message,
+        author: {
+          tagger: { name: data.tagger.name, email: data.tagger.email },
+          verification:
+            data.verification === undefined
+              ? null
+              : { verified: data.verification.verified, reason: data.verification.reason },
+          taggedBy: parseTagFields(data.message).taggedBy,
+        },
+      };
       object = data.object;
     }
-    return { commit: object.type === 'commit' ? object.sha : null, message: message ?? '' };
+    return {
+      commit: object.type === 'commit' ? object.sha : null,
+      message: first?.message ?? '',
+      author: first?.author ?? { tagger: null, verification: null, taggedBy: null },
+    };
   }
 
   /**

@@ -5,7 +5,8 @@
  * model's metadata_props itself: onnxruntime-node does not expose custom metadata.
  */
 import { readFile } from 'node:fs/promises';
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
+import { loadOnnxRuntime } from './load-onnxruntime.js';
 import { unwrapZipMap } from './unwrap-zipmap.js';
 import onnxProto from 'onnx-proto';
 import { ConfigError, DataError } from '../../core/errors.js';
@@ -114,6 +115,8 @@ export async function loadOnnxModel(
   } else {
     bytes = source;
   }
+  // Loaded here, not at module load: only a step that scores a model needs the native addon.
+  const { ort } = await loadOnnxRuntime();
   const requested = [...new Set<ExecutionProvider>(options.executionProviders ?? ['cpu'])];
   if (requested.length === 0) requested.push('cpu');
   const unwrapped = unwrapZipMap(bytes);
@@ -125,7 +128,7 @@ export async function loadOnnxModel(
           unwrapped?.bytes ?? bytes,
           sessionOptions(providers, options.threads),
         );
-  let session: ort.InferenceSession;
+  let session: Ort.InferenceSession;
   let executionProviders: readonly ExecutionProvider[] = requested;
   const warnings: string[] = [];
   try {
@@ -170,14 +173,14 @@ export async function loadOnnxModel(
     ),
     metadata,
     async run(feeds, outputNames, into) {
-      const tensors: Record<string, ort.Tensor> = {};
+      const tensors: Record<string, Ort.Tensor> = {};
       for (const [key, feed] of Object.entries(feeds)) {
         tensors[key] = new ort.Tensor(feed.type, feed.data, feed.dims);
       }
-      let results: ort.InferenceSession.ReturnType;
+      let results: Ort.InferenceSession.ReturnType;
       try {
         if (into) {
-          const fetches: Record<string, ort.Tensor | null> = {};
+          const fetches: Record<string, Ort.Tensor | null> = {};
           for (const output of outputNames ?? session.outputNames) {
             const buffer = into[output];
             fetches[output] = buffer ? new ort.Tensor(buffer.type, buffer.data, buffer.dims) : null;
@@ -294,13 +297,13 @@ function outputError(
   );
 }
 
-function describeValue(value: ort.InferenceSession.ValueMetadata): OnnxValueInfo {
+function describeValue(value: Ort.InferenceSession.ValueMetadata): OnnxValueInfo {
   return value.isTensor
     ? { name: value.name, type: value.type, shape: [...value.shape] }
     : { name: value.name, type: 'non-tensor', shape: [] };
 }
 
-function toTensor(model: string, name: string, value: ort.OnnxValue): OnnxTensor {
+function toTensor(model: string, name: string, value: Ort.OnnxValue): OnnxTensor {
   const dims = value.dims;
   switch (value.type) {
     case 'float32':
@@ -383,7 +386,7 @@ export function readMetadataProps(bytes: Uint8Array): Record<string, string> {
 function sessionOptions(
   providers: readonly ExecutionProvider[],
   threads: number | undefined,
-): ort.InferenceSession.SessionOptions {
+): Ort.InferenceSession.SessionOptions {
   return {
     executionProviders: [...providers],
     ...(threads === undefined ? {} : { intraOpNumThreads: threads }),

@@ -4,6 +4,7 @@
  * collapsible group so a long run stays readable. Nothing at all when stderr is not a terminal
  * outside Actions (a pipe, a file) or with `--quiet`.
  */
+import { stat } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import {
   formatProgress,
@@ -164,4 +165,37 @@ export function progressFor(options: {
   }
   const stderr = options.stderr ?? process.stderr;
   return stderr.isTTY ? terminalProgress({ stream: stderr }) : silentProgress;
+}
+
+/**
+ * Reads `files` with progress: one task over all of them (their sizes are the total), bytes as
+ * they are read and records as batches pass. Used by every step that reads data files.
+ */
+export async function readingTask(
+  progress: ProgressReporter,
+  label: string,
+  files: readonly { readonly path: string }[],
+): Promise<{
+  readonly task: ProgressTask;
+  readonly onBytes: (bytes: number) => void;
+  count<E extends { kind: string }>(events: AsyncIterable<E>): AsyncGenerator<E>;
+}> {
+  let total = 0;
+  for (const file of files)
+    total += await stat(file.path).then(
+      (info) => info.size,
+      () => 0,
+    );
+  const task = progress.start(label, { bytes: total, records: null });
+  return {
+    task,
+    onBytes: (bytes) => task.advance({ bytes }),
+    async *count(events) {
+      for await (const event of events) {
+        const batch = (event as { batch?: { rows: number } }).batch;
+        if (event.kind === 'batch' && batch !== undefined) task.advance({ records: batch.rows });
+        yield event;
+      }
+    },
+  };
 }

@@ -6,6 +6,7 @@ import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
+import { actionWording, type OptionWording } from '../../core/option-wording.js';
 import { normalizeVersion, type RegistryReader } from '../../core/registry/registry-port.js';
 import type { BaselineSource, ResolvedBaseline } from '../../core/evaluate/baseline-source-port.js';
 import { toDisplayPath } from '../fs/display-path.js';
@@ -16,7 +17,10 @@ export function createBaselineSource(options: {
   /** Where downloaded models go. */
   downloadDir: string;
   logger: Logger;
+  /** How errors name the baseline setting: the action's input (default) or the CLI's flag. */
+  wording?: OptionWording;
 }): BaselineSource {
+  const where = (options.wording ?? actionWording).location('baseline');
   const fromRegistry = async (
     model: string,
     version: string,
@@ -58,7 +62,7 @@ export function createBaselineSource(options: {
         const found = await options.registry.getVersion(model, version);
         if (!found) {
           throw new ConfigError(`there is no version ${spec} of ${model} in the registry`, {
-            location: { file: 'action inputs', field: 'baseline' },
+            location: where,
           });
         }
         return fromRegistry(model, version, `v${version}`);
@@ -69,7 +73,7 @@ export function createBaselineSource(options: {
       } catch {
         throw new ConfigError(
           `"${spec}" is neither production, none, a version such as v1.2.0, nor an existing ONNX file`,
-          { location: { file: 'action inputs', field: 'baseline' } },
+          { location: where },
         );
       }
       const label = toDisplayPath(cwd, file);

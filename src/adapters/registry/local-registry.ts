@@ -54,6 +54,7 @@ import {
   byVersionDescending,
   formatReleaseMarker,
   nextVersion,
+  holdsSameModel,
   parseReleaseMarker,
   sameRelease,
   versionAfter,
@@ -324,11 +325,14 @@ export class LocalRegistry implements RegistryWriter {
     }
   }
 
-  /** The registered version holding `wanted` (same model, commit and model digest), if any. */
+  /**
+   * The registered version holding `wanted`'s bytes (same model and model digest, whatever the
+   * commit), if any; the oldest when several do (versions registered before this rule).
+   */
   private async findRelease(model: string, wanted: ReleaseMarker): Promise<ModelVersion | null> {
-    const versions = (await this.versionNames(model)).sort((a, b) => compareSemver(b, a));
+    const versions = (await this.versionNames(model)).sort(compareSemver);
     for (const version of versions) {
-      if (sameRelease(await this.markerOf(model, version), wanted)) {
+      if (holdsSameModel(await this.markerOf(model, version), wanted)) {
         return this.getVersion(model, version);
       }
     }
@@ -336,8 +340,9 @@ export class LocalRegistry implements RegistryWriter {
   }
 
   /**
-   * Registers `request` as a new version folder, or finds the version a previous run of the same
-   * commit registered (any version whose marker matches: the content decides, not the number).
+   * Registers `request` as a new version folder, or finds the version that already holds the
+   * same bytes (a re-run, or the same model from another commit: the content decides, not the
+   * number or the commit).
    */
   async publish(request: PublishRequest): Promise<PublishResult> {
     const { model } = request;

@@ -13,44 +13,25 @@ import { reachesSeverity } from '../../core/drift-report/severity.js';
 import { ConfigError } from '../../core/errors.js';
 import { createConsoleLogger } from '../../core/logger.js';
 import { checkDrift } from '../../steps/check-drift.js';
-import { CliUsageError } from '../cli-usage-error.js';
-import { parseOptions } from '../parse-options.js';
+import type { CommandInput } from '../command-definition.js';
+import type { driftOptions } from '../command-definitions.js';
+import { findConfig } from '../find-config.js';
+import { refuseOverwrite } from '../output-files.js';
+import { cliWording } from '../../core/option-wording.js';
 
-const help = `mlops drift: compare fresh data with the reference, as the check-drift action does
-
-Options:
-  --config <file>      mlops.yml (default: ./mlops.yml)
-  --current <path>     fresh data (default: the config's drift.current); repeatable
-  --reference <what>   production (default, from the local registry), a profile.json, or data; repeatable
-  --model <what>       production (default), none, or an ONNX file, for prediction drift
-  --registry <dir>     local registry folder (default: ${DEFAULT_LOCAL_REGISTRY_ROOT})
-  --report <file>      JSON report (default: .mlops/drift-report.json)
-  --issue-out <file>   also write the drift issue's body (markdown)
-  --fail-on <level>    severe (default), moderate or never`;
-
-export async function runDrift(args: string[]): Promise<number> {
-  const { values } = parseOptions(args, {
-    config: { type: 'string' },
-    current: { type: 'string', multiple: true },
-    reference: { type: 'string', multiple: true },
-    model: { type: 'string' },
-    registry: { type: 'string' },
-    report: { type: 'string' },
-    'issue-out': { type: 'string' },
-    'fail-on': { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
-  });
-  if (values.help) {
-    process.stdout.write(`${help}\n`);
-    return 0;
-  }
-  const failOn = values['fail-on'] ?? 'severe';
-  if (!['severe', 'moderate', 'never'].includes(failOn)) {
-    throw new CliUsageError(`--fail-on must be severe, moderate or never, got "${failOn}"`);
-  }
+export async function runDrift({ values }: CommandInput<typeof driftOptions>): Promise<number> {
+  const failOn = values['fail-on'];
   const cwd = process.cwd();
+  refuseOverwrite({
+    cwd,
+    force: values.force,
+    outputs: { '--report': values.report, '--issue-out': values['issue-out'] },
+  });
   const logger = createConsoleLogger();
-  const loaded = await loadMlopsConfig({ cwd, path: values.config ?? 'mlops.yml' });
+  const loaded = await loadMlopsConfig({
+    cwd,
+    path: findConfig(cwd, values.config) ?? 'mlops.yml',
+  });
   if (loaded === undefined) throw new ConfigError('mlops.yml is required');
   const reportPath = path.resolve(cwd, values.report ?? '.mlops/drift-report.json');
   const result = await checkDrift({
@@ -69,6 +50,7 @@ export async function runDrift(args: string[]): Promise<number> {
     reportLocation: toDisplayPath(cwd, reportPath),
     workDir: path.join(cwd, '.mlops', 'drift'),
     logger,
+    wording: cliWording,
   });
   if (values['issue-out'] !== undefined) {
     await writeFileAtomic(path.resolve(cwd, values['issue-out']), result.issueBody);

@@ -10,52 +10,42 @@ import { renderEvaluationSummary } from '../../core/evaluate/render-summary.js';
 import { createConsoleLogger } from '../../core/logger.js';
 import { runContextFromEnv } from '../../core/provenance/run-context.js';
 import { evaluate } from '../../steps/evaluate.js';
-import { parseOptions } from '../parse-options.js';
+import type { CommandInput } from '../command-definition.js';
+import type { evaluateOptions } from '../command-definitions.js';
+import { findConfig } from '../find-config.js';
+import { refuseOverwrite } from '../output-files.js';
+import { cliWording } from '../../core/option-wording.js';
 
-const help = `mlops evaluate: compare the candidate with a baseline, as the evaluate action does
-
-Options:
-  --config <file>       mlops.yml (default: ./mlops.yml)
-  --model <file>        candidate ONNX model (default: the config's model.path)
-  --data <path>         evaluation data (default: the config's data.eval); repeatable
-  --baseline <what>     production (default, from the local registry), none, v1.2.0 or a path
-  --registry <dir>      local registry folder (default: ${DEFAULT_LOCAL_REGISTRY_ROOT})
-  --report <file>       JSON report (default: .mlops/evaluate-report.json)
-  --markdown <file>     also write the comparison as markdown (what the job summary shows)
-  --comment-out <file>  also write the pull request comment the evaluate action posts`;
-
-export async function runEvaluate(args: string[]): Promise<number> {
-  const { values } = parseOptions(args, {
-    config: { type: 'string' },
-    model: { type: 'string' },
-    data: { type: 'string', multiple: true },
-    baseline: { type: 'string' },
-    registry: { type: 'string' },
-    report: { type: 'string' },
-    markdown: { type: 'string' },
-    'comment-out': { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
-  });
-  if (values.help) {
-    process.stdout.write(`${help}\n`);
-    return 0;
-  }
+export async function runEvaluate({
+  values,
+}: CommandInput<typeof evaluateOptions>): Promise<number> {
   const cwd = process.cwd();
+  refuseOverwrite({
+    cwd,
+    force: values.force,
+    outputs: {
+      '--report': values.report,
+      '--markdown': values.markdown,
+      '--comment-out': values['comment-out'],
+    },
+  });
   const logger = createConsoleLogger();
   const registryRoot = path.resolve(cwd, values.registry ?? DEFAULT_LOCAL_REGISTRY_ROOT);
   const report = await evaluate({
     cwd,
-    config: values.config,
+    config: findConfig(cwd, values.config),
     model: values.model,
     data: values.data,
     baseline: values.baseline,
     report: values.report,
     run: runContextFromEnv(process.env),
     logger,
+    wording: cliWording,
     baselines: createBaselineSource({
       registry: createLocalRegistry(registryRoot),
       downloadDir: path.join(cwd, '.mlops', 'baselines'),
       logger,
+      wording: cliWording,
     }),
   });
   const markdown = renderEvaluationSummary(report);

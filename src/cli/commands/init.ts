@@ -5,36 +5,24 @@
  * read and checked before anything is written: a refusal writes nothing.
  */
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, stringify } from 'yaml';
 import { expandDataPaths, readDataset } from '../../adapters/data/open-dataset.js';
 import { writeFileAtomic } from '../../adapters/fs/write-file-atomic.js';
 import { modelNamePattern, type BuiltinBaseline } from '../../core/config/mlops-config.js';
+import { parseRunnerLabels } from '../../core/doctor/runner-labels.js';
 import { ConfigError, DataError } from '../../core/errors.js';
+import { RELEASE_REF } from '../../core/mlops-version.js';
 import type { ColumnSchema, DatasetSchema } from '../../core/schema/dataset-schema.js';
 import { SchemaInferrer } from '../../core/schema/infer-schema.js';
 import { CliUsageError } from '../cli-usage-error.js';
-import { parseOptions } from '../parse-options.js';
+import type { CommandInput } from '../command-definition.js';
+import type { initOptions } from '../command-definitions.js';
 
 const tasks = ['binary-classification', 'multiclass-classification', 'regression'] as const;
 type Task = (typeof tasks)[number];
-
-const help = `mlops init: set up this repository for mlops-actions (asks nothing)
-
-Options:
-  --dir <dir>          the repository to set up (default: the current directory)
-  --name <model>       the model's registry name (default: the folder's name)
-  --data <file>        training data (default: data/train.csv, .jsonl or .parquet when present)
-  --eval <file>        pinned evaluation data (default: data/eval.csv, ... when present)
-  --target <column>    the column the model predicts (default: a column named target, label,
-                       class, y or outcome)
-  --task <task>        ${tasks.join(' | ')} (default: from the target column)
-  --force              overwrite mlops.yml, schema.yml and existing workflow files
-
-Writes mlops.yml, schema.yml (inferred from the data; tighten it) and the starter workflows in
-.github/workflows/, then prints what to set up on GitHub.`;
 
 const builtinFor: Record<Task, BuiltinBaseline> = {
   'binary-classification': 'logistic-regression',
@@ -150,7 +138,7 @@ function renderConfig(options: {
 }): string {
   const { name, task } = options;
   const gate = gateMetric[task];
-  return `# yaml-language-server: $schema=https://raw.githubusercontent.com/mlops-actions/mlops-actions/v1/schemas/mlops.schema.json
+  return `# yaml-language-server: $schema=https://raw.githubusercontent.com/mlops-actions/mlops-actions/${RELEASE_REF}/schemas/mlops.schema.json
 # Written by \`mlops init\`. Paths are relative to this file.
 version: 1
 model:
@@ -215,21 +203,41 @@ function workflowInput(text: string, input: string): string | undefined {
   return undefined;
 }
 
-export async function runInit(args: string[]): Promise<number> {
-  const { values } = parseOptions(args, {
-    dir: { type: 'string' },
-    name: { type: 'string' },
-    data: { type: 'string' },
-    eval: { type: 'string' },
-    target: { type: 'string' },
-    task: { type: 'string' },
-    force: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  });
-  if (values.help) {
-    process.stdout.write(`${help}\n`);
-    return 0;
+/** Starters whose train job takes `gpu-runner-labels`. */
+const LABELS_LINE = /^(\s+gpu-runner-labels: )'[^'\n]*'/m;
+
+/**
+ * A starter with the train job's runners set: the starters train on GitHub-hosted
+ * `ubuntu-latest` (CPU); `--gpu-runner-labels` puts the self-hosted labels there instead.
+ */
+export function withRunnerLabels(text: string, labels: readonly string[]): string {
+  if (labels.length === 0 || !LABELS_LINE.test(text)) return text;
+  // A JSON array inside a single-quoted YAML scalar ('' is a quote there).
+  const value = JSON.stringify(labels).replace(/'/g, "''");
+  return text.replace(LABELS_LINE, (_line, key: string) => `${key}'${value}'`);
+}
+
+/** `.mlops/` (local models, the local registry) must never be committed by `git add -A`. */
+async function ignoreMlopsFolder(root: string): Promise<string> {
+  const file = path.join(root, '.gitignore');
+  const text = existsSync(file) ? await readFile(file, 'utf8') : undefined;
+  const ignored = (text ?? '')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .some((line) =>
+      ['.mlops', '.mlops/', '/.mlops', '/.mlops/', '.mlops/*', '/.mlops/*'].includes(line),
+    );
+  if (ignored) return 'kept .gitignore (it already ignores .mlops/)';
+  const entry = '# mlops-actions: local models, reports and the local registry\n.mlops/\n';
+  if (text === undefined) {
+    await writeFileAtomic(file, entry);
+    return 'wrote .gitignore: .mlops/';
   }
+  await writeFileAtomic(file, `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${entry}`);
+  return 'added .mlops/ to .gitignore';
+}
+
+export async function runInit({ values }: CommandInput<typeof initOptions>): Promise<number> {
   const cwd = process.cwd();
   const root = path.resolve(cwd, values.dir ?? '.');
   const force = values.force;
@@ -257,9 +265,7 @@ export async function runInit(args: string[]): Promise<number> {
       `${values.name !== undefined ? `--name "${name}"` : `the folder name gives "${name}", which`} is not a model name: use lower-case letters, digits and "-", starting and ending with a letter or digit (--name <model>)`,
     );
   }
-  if (values.task !== undefined && !(tasks as readonly string[]).includes(values.task)) {
-    throw new CliUsageError(`--task must be one of ${tasks.join(', ')}`);
-  }
+  const gpuLabels = parseRunnerLabels(values['gpu-runner-labels'], '--gpu-runner-labels');
   const trainFile =
     values.data !== undefined ? path.resolve(cwd, values.data) : defaultData(root, 'train');
   if (trainFile === undefined) {
@@ -331,7 +337,7 @@ export async function runInit(args: string[]): Promise<number> {
   out.push(`wrote mlops.yml: model ${name}, ${task}, built-in ${builtinFor[task]}`);
   await writeFileAtomic(
     schemaFile,
-    `# yaml-language-server: $schema=https://raw.githubusercontent.com/mlops-actions/mlops-actions/v1/schemas/dataset-schema.schema.json\n` +
+    `# yaml-language-server: $schema=https://raw.githubusercontent.com/mlops-actions/mlops-actions/${RELEASE_REF}/schemas/dataset-schema.schema.json\n` +
       `# Proposed by \`mlops init\` from ${inferred.shown.join(', ')} (${inferred.rows} records).\n` +
       `# Tighten the ranges and categories to what you promise to accept.\n` +
       stringify(compactSchema(inferred.schema), { lineWidth: 100 }),
@@ -347,33 +353,63 @@ export async function runInit(args: string[]): Promise<number> {
       out.push(`kept .github/workflows/${starter.name} (it exists; --force overwrites it)`);
       continue;
     }
-    await copyFile(path.join(workflowsDir, starter.name), dest);
+    await writeFileAtomic(dest, withRunnerLabels(starter.text, gpuLabels));
     out.push(`wrote .github/workflows/${starter.name}`);
   }
+  out.push(await ignoreMlopsFolder(root));
 
   // 6. What is left to do on GitHub.
   const permissions = starters
     .map((s) => ({ name: s.name, scopes: workflowPermissions(s.text) }))
     .filter((s) => s.scopes.length > 0);
-  const withLabels = starters.filter(
-    (s) => workflowInput(s.text, 'gpu-runner-labels') !== undefined,
-  );
-  const labels = withLabels.map((s) => workflowInput(s.text, 'gpu-runner-labels'))[0];
+  const withLabels = starters
+    .filter((s) => workflowInput(s.text, 'gpu-runner-labels') !== undefined)
+    .map((s) => s.name);
   const environment =
     starters.map((s) => workflowInput(s.text, 'train-environment')).find((e) => e) ??
     'gpu-training';
+  const runners =
+    gpuLabels.length > 0
+      ? [
+          `  2. Training runs on your self-hosted runners ${JSON.stringify(gpuLabels)} (${withLabels.join(', ')}).`,
+          `     For pull_request events GitHub runs the workflow file as the pull request changed it: a fork`,
+          `     can add its own job on these labels, and no label, environment or "if:" in these files stops`,
+          `     that. What does (docs/gpu-runners.md), before the first pull request:`,
+          `       a. Settings > Actions > General > Approval for running fork pull request workflows:`,
+          `          "Require approval for all external contributors";`,
+          `       b. a runner group for these runners limited to this repository and to the workflows`,
+          `          mlops-pull-request.yml and mlops-retrain.yml (organization settings > Actions > Runner groups);`,
+          `       c. ephemeral runners, one job each (actions-runner-controller scale sets).`,
+          `     Settings > Environments: create "${environment}" with required reviewers now: GitHub creates a`,
+          `     missing environment unprotected on the first run, and then nothing holds a training run.`,
+          `     Label "safe-to-train": a maintainer adds it to a fork's or a bot's (Dependabot, Renovate)`,
+          `     pull request to train exactly the commit it was added on; a later push needs a new label.`,
+        ]
+      : [
+          `  2. Training runs on GitHub-hosted ubuntu-latest (CPU), as the built-in baseline needs. For GPU`,
+          `     runners: mlops init --force --gpu-runner-labels self-hosted,linux,x64,gpu (read`,
+          `     docs/gpu-runners.md first: a fork can reach self-hosted runners unless the repository`,
+          `     settings it lists are in place). Fork and bot pull requests train once a maintainer adds`,
+          `     the label "safe-to-train" (to the commit it was added on).`,
+        ];
   const next = [
     '',
     'Next steps:',
     '  1. Try it locally: mlops validate && mlops train && mlops evaluate --baseline none',
-    `  2. GPU runners: set gpu-runner-labels in ${withLabels.map((s) => s.name).join(' and ')} to your self-hosted GPU runners' labels (now ${labels ?? 'unset'}), or a runner scale set's name as '"name"'.`,
+    ...runners,
     `  3. Token permissions (each workflow grants these to its jobs; nothing else is needed):`,
     ...permissions.map((p) => `       ${p.name}: ${p.scopes.join(', ')}`),
-    `     Settings > Actions > General: allow GitHub Actions to create pull requests (publish opens the promotion pull request).`,
-    `  4. Settings > Environments: create "${environment}" with required reviewers: every training run on the GPU runner waits for approval.`,
-    `  5. Branch protection (or a ruleset) on the default branch: require the status check "mlops/evaluate (${name})".`,
-    `  6. Labels: create "safe-to-train" (a maintainer adds it to a fork's pull request to let it train; only then does fork code reach the GPU runner) and "mlops:promotion" (promotion pull requests).`,
-    `  7. Commit mlops.yml, schema.yml and .github/workflows/, and open a pull request.`,
+    `     Publish opens the promotion pull request. Recommended: a GitHub App (Contents and Pull requests:`,
+    `     read and write) whose token the job mints itself (actions/create-github-app-token, pinned):`,
+    `     the repository variable MLOPS_APP_CLIENT_ID and the secret MLOPS_APP_PRIVATE_KEY, and leave`,
+    `     Settings > Actions > General > "Allow GitHub Actions to create and approve pull requests" off.`,
+    `     Without an App, publish needs that setting on, and it also lets any workflow's GITHUB_TOKEN`,
+    `     approve pull requests (a promotion among them). Store no personal token.`,
+    `  4. Branch protection (or a ruleset) on the default branch: require the status check "mlops/evaluate (${name})".`,
+    `     Tag rulesets: restrict updates and deletions of refs/tags/*@v* (versions) and refs/tags/*#* (stages).`,
+    `  5. Labels: create "safe-to-train" and "mlops:promotion" (promotion pull requests).`,
+    `  6. Check the settings: GH_TOKEN=<a token with Administration read> mlops doctor --repo <owner/repo>${gpuLabels.length > 0 ? ` --gpu-runner-labels ${gpuLabels.join(',')}` : ''}`,
+    `  7. Commit mlops.yml, schema.yml, .gitignore and .github/workflows/, and open a pull request.`,
     `  docs/workflows.md in mlops-actions explains each setting.`,
     '',
   ];

@@ -14,65 +14,48 @@ import { mergeProfiles, type DataProfile } from '../../core/profile/profile.js';
 import { serializeProfile } from '../../core/profile/profile-schema.js';
 import { readProfileFile } from '../../steps/check-drift.js';
 import { CliUsageError } from '../cli-usage-error.js';
-import { parseOptions } from '../parse-options.js';
-
-const help = `mlops profile: a mergeable data profile (profile.json)
-
-Usage:
-  mlops profile [--config mlops.yml] [--schema schema.yml] [--data <path|glob>...] [--model model.onnx] --output profile.json
-  mlops profile merge <a.json> <b.json>... --output all.json
-
-Options:
-  --config <file>   mlops.yml (default: ./mlops.yml); its data.schema and data.train are the defaults
-  --schema <file>   dataset schema (default: the config's data.schema)
-  --data <path>     data files or globs (default: the config's data.train); repeatable
-  --model <file>    also profile this ONNX model's predictions on the data, so that a drift
-                    check against the profile tests prediction drift without the data
-  --output <file>   where to write the profile (default: profile.json)`;
+import type { CommandInput } from '../command-definition.js';
+import type { profileMergeOptions, profileOptions } from '../command-definitions.js';
+import { findConfig } from '../find-config.js';
+import { refuseOverwrite } from '../output-files.js';
 
 const write = (file: string, profile: DataProfile) =>
   writeFileAtomic(file, `${JSON.stringify(serializeProfile(profile))}\n`);
 
-export async function runProfile(args: string[]): Promise<number> {
+/** `mlops profile merge`: the profiles of shards merged into the profile of the whole. */
+export async function runProfileMerge({
+  values,
+  positionals,
+}: CommandInput<typeof profileMergeOptions>): Promise<number> {
   const cwd = process.cwd();
-  if (args[0] === 'merge') {
-    const { values, positionals } = parseOptions(
-      args.slice(1),
-      { output: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
-      true,
-    );
-    if (values.help) {
-      process.stdout.write(`${help}\n`);
-      return 0;
-    }
-    if (positionals.length === 0) throw new CliUsageError('profile merge needs profiles to merge');
-    let merged: DataProfile | undefined;
-    for (const file of positionals) {
-      const profile = await readProfileFile(path.resolve(cwd, file), file);
-      merged = merged === undefined ? profile : mergeProfiles(merged, profile);
-    }
-    const output = path.resolve(cwd, values.output ?? 'profile.json');
-    await write(output, merged!);
-    process.stdout.write(
-      `Merged ${positionals.length} profiles (${merged!.rows} records) into ${toDisplayPath(cwd, output)}\n`,
-    );
-    return 0;
-  }
-  const { values } = parseOptions(args, {
-    config: { type: 'string' },
-    schema: { type: 'string' },
-    data: { type: 'string', multiple: true },
-    model: { type: 'string' },
-    output: { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
+  const output = path.resolve(cwd, values.output ?? 'profile.json');
+  refuseOverwrite({
+    cwd,
+    force: values.force,
+    outputs: { '--output': values.output ?? 'profile.json' },
   });
-  if (values.help) {
-    process.stdout.write(`${help}\n`);
-    return 0;
+  let merged: DataProfile | undefined;
+  for (const file of positionals) {
+    const profile = await readProfileFile(path.resolve(cwd, file), file);
+    merged = merged === undefined ? profile : mergeProfiles(merged, profile);
   }
+  await write(output, merged!);
+  process.stdout.write(
+    `Merged ${positionals.length} profiles (${merged!.rows} records) into ${toDisplayPath(cwd, output)}\n`,
+  );
+  return 0;
+}
+
+export async function runProfile({ values }: CommandInput<typeof profileOptions>): Promise<number> {
+  const cwd = process.cwd();
+  refuseOverwrite({
+    cwd,
+    force: values.force,
+    outputs: { '--output': values.output ?? 'profile.json' },
+  });
   const loaded = await loadMlopsConfig({
     cwd,
-    path: values.config ?? 'mlops.yml',
+    path: findConfig(cwd, values.config) ?? 'mlops.yml',
     optional: values.schema !== undefined,
   });
   const schemaPath =

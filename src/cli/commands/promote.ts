@@ -14,40 +14,18 @@ import {
 import { ConfigError } from '../../core/errors.js';
 import { createConsoleLogger } from '../../core/logger.js';
 import { runContextFromEnv } from '../../core/provenance/run-context.js';
-import { DEFAULT_STAGE, normalizeVersion } from '../../core/registry/registry-port.js';
+import { normalizeVersion } from '../../core/registry/registry-port.js';
 import { promoteModel } from '../../steps/promote-model.js';
-import { CliUsageError } from '../cli-usage-error.js';
-import { parseOptions } from '../parse-options.js';
+import type { CommandInput } from '../command-definition.js';
+import type { promoteOptions } from '../command-definitions.js';
+import { findConfig } from '../find-config.js';
 
-const help = `mlops promote: move a registered version into a stage of the local registry
-
-Options:
-  --version <v>       the version to promote, such as 1.2.0 or v1.2.0 (required); an older
-                      version rolls back
-  --stage <name>      the stage (default: ${DEFAULT_STAGE})
-  --config <file>     mlops.yml (default: ./mlops.yml): names the model
-  --registry <dir>    local registry folder (default: ${DEFAULT_LOCAL_REGISTRY_ROOT})
-
-Locally no review is checked; on GitHub, promote-model requires the promotion pull request's
-approval.`;
-
-export async function runPromote(args: string[]): Promise<number> {
-  const { values } = parseOptions(args, {
-    version: { type: 'string' },
-    stage: { type: 'string', default: DEFAULT_STAGE },
-    config: { type: 'string' },
-    registry: { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
-  });
-  if (values.help) {
-    process.stdout.write(`${help}\n`);
-    return 0;
-  }
-  if (values.version === undefined) {
-    throw new CliUsageError('promote needs --version <v>, such as --version 1.2.0');
-  }
+export async function runPromote({ values }: CommandInput<typeof promoteOptions>): Promise<number> {
   const cwd = process.cwd();
-  const loaded = await loadMlopsConfig({ cwd, path: values.config ?? 'mlops.yml' });
+  const loaded = await loadMlopsConfig({
+    cwd,
+    path: findConfig(cwd, values.config) ?? 'mlops.yml',
+  });
   if (loaded === undefined) throw new ConfigError('mlops.yml is required');
   const registry = new LocalRegistry(
     path.resolve(cwd, values.registry ?? DEFAULT_LOCAL_REGISTRY_ROOT),
@@ -61,6 +39,8 @@ export async function runPromote(args: string[]): Promise<number> {
     pullRequest: null,
     runUrl: runContextFromEnv(process.env).runUrl,
     reviews: null,
+    allowFailedGates: values['allow-failed-gates'],
+    allowFailedGatesHint: '--allow-failed-gates',
     registry,
     logger: createConsoleLogger(),
   });

@@ -16,27 +16,8 @@ import { DataError } from '../../core/errors.js';
 import { DEFAULT_STAGE, assertModelName } from '../../core/registry/registry-port.js';
 import type { RegistryWriter, StageHistoryEntry } from '../../core/registry/registry-writer.js';
 import { CliUsageError } from '../cli-usage-error.js';
-import { parseOptions } from '../parse-options.js';
-
-const help = `mlops registry: the models, versions and stages of a registry
-
-Usage:
-  mlops registry list [--registry <dir> | --github <owner/repo>] [--json]
-  mlops registry show <model> [--registry <dir> | --github <owner/repo>] [--json]
-
-Options:
-  --registry <dir>         local registry folder (default: ${DEFAULT_LOCAL_REGISTRY_ROOT})
-  --github <owner/repo>    a repository's registry on GitHub: releases <model>@v<semver> and
-                           stage tags <model>#<stage>#<n>; token from GITHUB_TOKEN or GH_TOKEN,
-                           API from GITHUB_API_URL (default https://api.github.com)
-  --json                   print JSON (full digests) instead of tables`;
-
-const options = {
-  registry: { type: 'string' },
-  github: { type: 'string' },
-  json: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
-} as const;
+import type { CommandInput } from '../command-definition.js';
+import type { registryOptions } from '../command-definitions.js';
 
 /** `mlops registry list` as JSON. */
 export interface RegistryListJson {
@@ -75,24 +56,11 @@ export interface RegistryShowJson {
   readonly history: readonly (StageHistoryEntry & { readonly current: boolean })[];
 }
 
-export async function runRegistry(args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub === '--help' || sub === '-h') {
-    process.stdout.write(`${help}\n`);
-    return 0;
-  }
-  if (sub === 'list') return runList(rest);
-  if (sub === 'show') return runShow(rest);
-  const expected = 'expected "registry list" or "registry show <model>"';
-  throw new CliUsageError(
-    sub === undefined
-      ? `registry needs a subcommand: ${expected}`
-      : `unknown command "registry ${sub}"; ${expected}`,
-  );
-}
-
 /** The local folder, or a repository's releases and tags with `--github owner/repo`. */
-function openRegistry(values: { registry?: string | undefined; github?: string | undefined }): {
+export function openRegistry(values: {
+  registry?: string | undefined;
+  github?: string | undefined;
+}): {
   registry: RegistryWriter;
   location: string;
   shown: string;
@@ -121,15 +89,9 @@ function openRegistry(values: { registry?: string | undefined; github?: string |
   return { registry, location: registry.root, shown: toDisplayPath(cwd, registry.root) };
 }
 
-async function runList(args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(args, options, true);
-  if (values.help) {
-    process.stdout.write(`${help}\n`);
-    return 0;
-  }
-  if (positionals.length > 0) {
-    throw new CliUsageError(`registry list takes no arguments, got "${positionals.join(' ')}"`);
-  }
+export async function runRegistryList({
+  values,
+}: CommandInput<typeof registryOptions>): Promise<number> {
   const { registry, location, shown } = openRegistry(values);
   const models: RegistryListJson['models'][number][] = [];
   for (const model of await registry.listModels()) {
@@ -166,17 +128,12 @@ async function runList(args: string[]): Promise<number> {
   return 0;
 }
 
-async function runShow(args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(args, options, true);
-  if (values.help) {
-    process.stdout.write(`${help}\n`);
-    return 0;
-  }
-  const [model, ...extra] = positionals;
-  if (model === undefined) throw new CliUsageError('registry show needs a model name');
-  if (extra.length > 0) {
-    throw new CliUsageError(`registry show takes one model, got "${positionals.join(' ')}"`);
-  }
+export async function runRegistryShow({
+  values,
+  positionals,
+}: CommandInput<typeof registryOptions>): Promise<number> {
+  // The definition asks for exactly one argument.
+  const model = positionals[0]!;
   assertModelName(model);
   const { registry, location, shown } = openRegistry(values);
   const models = await registry.listModels();

@@ -6,37 +6,18 @@ import { DataError } from '../../core/errors.js';
 import type { DatasetSchema } from '../../core/schema/dataset-schema.js';
 import { SchemaInferrer } from '../../core/schema/infer-schema.js';
 import { CliUsageError } from '../cli-usage-error.js';
-import { parseOptions } from '../parse-options.js';
+import type { CommandInput } from '../command-definition.js';
+import type { schemaInferOptions } from '../command-definitions.js';
+import { refuseOverwrite } from '../output-files.js';
 
-const help = `mlops schema infer <data...>: propose a dataset schema from data
-
-Options:
-  --out <file>           write it there (default: print it)
-  --target <column>      the column the model predicts (role: target)
-  --max-categories <n>   most distinct values for a category column (default 20)`;
-
-export async function runSchemaInfer(args: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(
-    args,
-    {
-      out: { type: 'string' },
-      target: { type: 'string' },
-      'max-categories': { type: 'string', default: '20' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    true,
-  );
-  if (values.help) {
-    process.stdout.write(`${help}\n`);
-    return 0;
-  }
-  if (positionals.length === 0)
-    throw new CliUsageError('schema infer needs at least one data file');
-  const maxCategories = Number(values['max-categories']);
-  if (!Number.isSafeInteger(maxCategories) || maxCategories < 1) {
-    throw new CliUsageError(`--max-categories must be a whole number of at least 1`);
-  }
+export async function runSchemaInfer({
+  values,
+  positionals,
+}: CommandInput<typeof schemaInferOptions>): Promise<number> {
+  const maxCategories = values['max-categories'];
   const cwd = process.cwd();
+  // Before reading any data: a refusal should cost nothing.
+  refuseOverwrite({ cwd, force: values.force, outputs: { '--out': values.out } });
   const files = await expandDataPaths(
     positionals.map((p) => path.resolve(cwd, p)),
     cwd,

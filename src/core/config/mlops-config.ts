@@ -4,7 +4,11 @@
  */
 import { z } from 'zod';
 import type { StatTestName } from '../drift/stat-test.js';
-import { parseLocatedYaml, parseWithSchema } from './located-yaml.js';
+import { ConfigError } from '../errors.js';
+import type { Task } from '../evaluate/report.js';
+import { METRICS } from '../metrics/metric-info.js';
+import { didYouMean } from './did-you-mean.js';
+import { formatPath, parseLocatedYaml, parseWithSchema, type LocatedYaml } from './located-yaml.js';
 
 const pathList = z
   .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
@@ -37,6 +41,108 @@ export const driftTestNames = [
  * here, when mlops.yml is read, rather than at the first publish.
  */
 export const modelNamePattern = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+
+/** A drop threshold: an absolute change of the metric, or a percentage of the released value. */
+const dropThreshold = z
+  .union([z.number().min(0), z.string().regex(/^\d+(\.\d+)?%$/)])
+  .describe('A change of the metric (0.05), or a percentage of the released value ("5%")');
+
+const monitoringSchema = z.strictObject({
+  logs: pathList
+    .optional()
+    .describe('The prediction log of mlops serve: its predictions-*.jsonl files or globs'),
+  labels: pathList
+    .optional()
+    .describe(
+      'The true labels that arrived later: CSV, JSONL or Parquet files of id, label[, time]',
+    ),
+  prometheus: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "A scrape of mlops serve's /metrics (Prometheus text format), for errors and latency",
+    ),
+  performance: z
+    .strictObject({
+      key: z
+        .enum(['id', 'request'])
+        .optional()
+        .describe(
+          "What a label's id matches in the log: id (the schema's id column; the default when the schema has one) or request (the request id, <request>#<record> for a record of a batch)",
+        ),
+      'id-column': z
+        .string()
+        .min(1)
+        .default('id')
+        .describe('Column of the label files holding the key'),
+      'label-column': z
+        .string()
+        .min(1)
+        .default('label')
+        .describe('Column of the label files holding the true label (or value)'),
+      'time-column': z
+        .string()
+        .min(1)
+        .default('time')
+        .describe(
+          'Column of the label files holding when the label arrived (optional in the files)',
+        ),
+      window: z
+        .string()
+        .regex(/^\d+[mhdw]$/, { message: 'expected a duration such as 30m, 6h, 1d or 1w' })
+        .default('1d')
+        .describe('Length of the time windows metrics are computed in, by prediction time (UTC)'),
+      'min-labels': z
+        .int()
+        .min(1)
+        .default(30)
+        .describe(
+          'Labelled records a window needs to be graded; with fewer the grade is insufficient-labels, never an alarm',
+        ),
+      metrics: z
+        .record(
+          z.string().min(1),
+          z
+            .strictObject({
+              moderate: dropThreshold.describe(
+                'Worsening from which the drop is moderate (retrain)',
+              ),
+              severe: dropThreshold.describe(
+                'Worsening from which the drop is severe (investigate)',
+              ),
+            })
+            .describe('Drop thresholds of one metric'),
+        )
+        .optional()
+        .describe(
+          'Metrics graded, by name, with their thresholds (default: accuracy for classification, rmse for regression, moderate 5%, severe 10%)',
+        ),
+    })
+    .prefault({})
+    .describe('How the model is graded on the labelled predictions'),
+  latency: z
+    .strictObject({
+      'p95-ms': z
+        .number()
+        .positive()
+        .optional()
+        .describe('Objective for the 95th percentile latency, ms'),
+      'p99-ms': z
+        .number()
+        .positive()
+        .optional()
+        .describe('Objective for the 99th percentile latency, ms'),
+      'error-rate': z
+        .number()
+        .min(0)
+        .max(1)
+        .optional()
+        .describe('Objective for the share of requests answered 4xx or 5xx'),
+    })
+    .optional()
+    .describe("Service-level objectives checked against the server's metrics"),
+});
 
 export const mlopsConfigSchema = z
   .strictObject({
@@ -88,6 +194,19 @@ export const mlopsConfigSchema = z
           .describe('Text that means "missing" in CSV files (default: the empty field)'),
       })
       .describe('Data files and their schema'),
+    validate: z
+      .strictObject({
+        'max-examples-per-rule': z
+          .int()
+          .min(0)
+          .max(1_000_000)
+          .default(100)
+          .describe(
+            'Violations listed with file and line per rule and column (the rest are counted only)',
+          ),
+      })
+      .optional()
+      .describe('How data validation reports violations'),
     train: z
       .strictObject({
         command: z
@@ -116,6 +235,12 @@ export const mlopsConfigSchema = z
           .default('optional')
           .describe(
             'required: fail without a GPU; optional: use one when present; none: hide GPUs',
+          ),
+        env: z
+          .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*\*?$/))
+          .default([])
+          .describe(
+            "Variables of the runner's environment the command may also see, beyond the training contract's allow-list (a name, or a prefix ending in *); the runner's credentials are never passed",
           ),
       })
       .refine((train) => !(train.command !== undefined && train.builtin !== undefined), {
@@ -272,6 +397,11 @@ export const mlopsConfigSchema = z
       })
       .optional()
       .describe('How fresh data is checked for drift against the reference (check-drift)'),
+    monitoring: monitoringSchema
+      .optional()
+      .describe(
+        "How the served model is watched (check-performance): its prediction log, the true labels that arrive later, the server's metrics and the service-level objectives",
+      ),
   })
   .describe('mlops-actions configuration (mlops.yml)');
 
@@ -279,5 +409,42 @@ export type MlopsConfig = z.output<typeof mlopsConfigSchema>;
 
 /** Parses and validates the text of an `mlops.yml`. */
 export function parseMlopsConfig(text: string, file: string): MlopsConfig {
-  return parseWithSchema(mlopsConfigSchema, parseLocatedYaml(text, file), 'configuration');
+  const source = parseLocatedYaml(text, file);
+  const config = parseWithSchema(mlopsConfigSchema, source, 'configuration');
+  checkGateMetrics(config, source);
+  return config;
+}
+
+/**
+ * Every metric a gate names must be one evaluate computes for the model's task (for any task
+ * when `model.task` is not set: the model's metadata decides it later). Caught here, when
+ * mlops.yml is read, not in CI after training, where the gate would only fail as "does not
+ * exist".
+ */
+function checkGateMetrics(config: MlopsConfig, source: LocatedYaml): void {
+  const task: Task | undefined = config.model.task;
+  const known = METRICS.filter((info) => task === undefined || info.tasks.includes(task));
+  const names = known.map((info) => info.name);
+  for (const [index, gate] of (config.evaluate?.gates ?? []).entries()) {
+    if (names.includes(gate.metric)) continue;
+    const path = ['evaluate', 'gates', index, 'metric'];
+    const pos = source.locate(path);
+    const suggestion = didYouMean(gate.metric, names);
+    const elsewhere = METRICS.find((info) => info.name === gate.metric);
+    const detail =
+      elsewhere !== undefined
+        ? `${JSON.stringify(gate.metric)} is a metric of ${elsewhere.tasks.join(' and ')}, not of ${task ?? 'this model'}.`
+        : `unknown metric ${JSON.stringify(gate.metric)}${suggestion !== undefined ? `; did you mean ${JSON.stringify(suggestion)}?` : '.'}`;
+    throw new ConfigError(
+      `${detail} A gate names one of the metrics evaluate computes${task !== undefined ? ` for ${task}` : ''}: ${names.join(', ')}`,
+      {
+        location: {
+          file: source.file,
+          line: pos.line,
+          column: pos.column,
+          field: formatPath(path),
+        },
+      },
+    );
+  }
 }

@@ -4,7 +4,10 @@
  *   rmse  mean_squared_error(y_true, y_pred, squared=False)
  *   mae   mean_absolute_error(y_true, y_pred)
  *   r2    r2_score(y_true, y_pred)   (force_finite=True: constant truth gives 1.0 when the
- *                                     predictions are perfect, else 0.0, instead of NaN / −inf)
+ *                                     predictions are perfect, else 0.0, instead of NaN / −inf).
+ *         With fewer than two records sklearn warns "R^2 score is not well-defined with less
+ *         than two samples" and returns nan: r2 is then absent here (never 0), like an
+ *         undefined roc_auc. Weights are multiplicities, so "records" is the total weight.
  *   mape  mean_absolute_percentage_error(y_true, y_pred): mean of |y − ŷ| / max(|y|, eps) with
  *         eps = np.finfo(float64).eps = 2^−52, so a zero truth gives a huge but finite term, as in
  *         sklearn (MAPE is meaningless there; the number says so loudly)
@@ -54,7 +57,9 @@ export function prepareRegressionMetrics(input: RegressionInput): MetricEvaluato
     }
     values.rmse = Math.sqrt(squared / total);
     values.mae = absolute / total;
-    values.r2 = squared === 0 ? 1 : deviations === 0 ? 0 : 1 - squared / deviations;
+    if (total >= 2) {
+      values.r2 = squared === 0 ? 1 : deviations === 0 ? 0 : 1 - squared / deviations;
+    }
     values.mape = percentage / total;
     return values;
   }

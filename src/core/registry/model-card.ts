@@ -9,6 +9,7 @@ import type { EvaluationReport } from '../evaluate/report.js';
 import type { Manifest } from '../manifest/manifest.js';
 import { codeSpan, escapeMarkdownCell, escapeUserText } from '../markdown/escape.js';
 import { formatValue } from '../markdown/number-format.js';
+import { failedGatesWarning } from './failed-gates.js';
 
 export interface ModelCardText {
   readonly description?: string | undefined;
@@ -38,6 +39,9 @@ export function renderModelCard(input: ModelCardInput): string {
   const { manifest, version, card, report } = input;
   const m = manifest.model;
   const lines: string[] = [
+    // A version that failed its gates was published on purpose (allow-failed-gates): the
+    // reader learns it before anything else.
+    ...(report !== null && !report.passed ? [failedGatesWarning(report.gates), ''] : []),
     `# Model card: ${escapeUserText(m.name, 100)} v${version}`,
     '',
     prose(card.description),

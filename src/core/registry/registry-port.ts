@@ -138,6 +138,8 @@ export interface StageTagMessage {
   readonly approvedBy: readonly string[];
   /** URL of the workflow run that recorded it. */
   readonly run: string | null;
+  /** The login of the token that wrote the tag, checked against the tag's tagger on reading. */
+  readonly taggedBy?: string | undefined;
 }
 
 /** The message as parsed: every field may be missing from a tag written by someone else. */
@@ -160,6 +162,7 @@ function oneLine(value: string, field: string): string {
  * pull-request: 12
  * approved-by: alice, bob
  * run: https://github.com/o/r/actions/runs/1
+ * tagged-by: github-actions[bot]
  * ```
  * Lines without a value are left out.
  */
@@ -177,6 +180,11 @@ export function formatStageTagMessage(message: StageTagMessage): string {
   }
   if (approvers.length > 0) lines.push(`approved-by: ${approvers.join(', ')}`);
   if (message.run !== null) lines.push(`run: ${oneLine(message.run, 'run')}`);
+  if (message.taggedBy !== undefined) {
+    const login = oneLine(message.taggedBy, 'tagged-by');
+    if (login === '' || /\s/.test(login)) throw new TypeError('A tagger login is one word');
+    lines.push(`tagged-by: ${login}`);
+  }
   return lines.join('\n');
 }
 

@@ -78,7 +78,10 @@ export interface PublishRequest {
   readonly version: VersionRequest;
   /** The commit the version is made from (the merge commit); null locally outside git. */
   readonly commit: string | null;
-  /** `sha256:<hex>` of model.onnx: with the commit, what makes a re-run find its version. */
+  /**
+   * `sha256:<hex>` of model.onnx: what makes a re-run find its version. A version that already
+   * holds these bytes is returned whatever commit it was made from (`holdsSameModel`).
+   */
   readonly modelDigest: string;
   /**
    * The files for a chosen version (the manifest records the version, so it is written once the
@@ -93,7 +96,7 @@ export interface PublishResult {
   readonly version: string;
   readonly tag: string;
   readonly releaseUrl: string;
-  /** False when this commit's model was registered already (a re-run): nothing was written. */
+  /** False when these bytes were registered already (a re-run, or the same model again): nothing was written. */
   readonly created: boolean;
   readonly assets: readonly RegistryAsset[];
 }
@@ -177,7 +180,20 @@ export function parseReleaseMarker(body: string | null | undefined): ReleaseMark
   return { model, commit: commit === 'none' ? null : commit, digest };
 }
 
-/** Whether a registered version holds the same thing as a request: same commit and bytes. */
+/**
+ * Whether a published version already holds the model of a request: same model, same bytes,
+ * whatever commit it was made from. Publishing bytes that are already a version returns that
+ * version and creates nothing: after an unrelated commit, the same model.onnx would otherwise
+ * become v1.2.0 = v1.1.0, two numbers for one model.
+ */
+export function holdsSameModel(marker: ReleaseMarker | null, wanted: ReleaseMarker): boolean {
+  return marker !== null && marker.model === wanted.model && marker.digest === wanted.digest;
+}
+
+/**
+ * Whether a release (a draft included) was made by the same request: same commit and bytes.
+ * A run resumes only its own drafts, and settles races between runs of one commit by this.
+ */
 export function sameRelease(marker: ReleaseMarker | null, wanted: ReleaseMarker): boolean {
   return (
     marker !== null &&

@@ -8,6 +8,8 @@ import type { EvaluationReport } from '../evaluate/report.js';
 import type { Manifest } from '../manifest/manifest.js';
 import { codeSpan, escapeMarkdownCell, escapeUserText } from '../markdown/escape.js';
 import { formatSigned, formatValue } from '../markdown/number-format.js';
+import { MLOPS_VERSION } from '../mlops-version.js';
+import { failedGatesWarning } from './failed-gates.js';
 import type { StageAssignment } from './registry-port.js';
 import { formatReleaseMarker } from './registry-writer.js';
 
@@ -26,7 +28,9 @@ export interface ReleaseNotesInput {
 export function renderReleaseNotes(input: ReleaseNotesInput): string {
   const { manifest, report } = input;
   const lines = [
-    `**${escapeUserText(input.model, 100)} v${input.version}**, registered by mlops-actions.`,
+    // Published with allow-failed-gates: said first, before the provenance.
+    ...(report !== null && !report.passed ? [failedGatesWarning(report.gates), ''] : []),
+    `**${escapeUserText(input.model, 100)} v${input.version}**, registered by mlops-actions ${MLOPS_VERSION}.`,
     '',
     `- Model: ${codeSpan(input.digest)} (${manifest.model.file.bytes} bytes, ${manifest.model.task ?? 'task not stated'})`,
     `- Commit: ${codeSpan(input.commit ?? 'unknown')}${input.pullRequest !== null ? ` from pull request #${input.pullRequest}` : ''}`,
@@ -73,6 +77,8 @@ export function stageNote(options: {
   readonly approvedBy: readonly string[];
   readonly run: string | null;
   readonly at: Date;
+  /** The version's evaluation failed its gates and it was promoted anyway (allow-failed-gates). */
+  readonly failedGates?: boolean | undefined;
 }): string {
   const when = options.at.toISOString().replace(/\.\d{3}Z$/, 'Z');
   const who =
@@ -82,6 +88,6 @@ export function stageNote(options: {
   const pr = options.pullRequest !== null ? ` in pull request #${options.pullRequest}` : '';
   const run = options.run !== null ? ` ([run](${options.run}))` : '';
   return options.kind === 'assigned'
-    ? `- ${when}: promoted to **${options.stage}** as ${codeSpan(options.tag)}${pr}${who}${run}.`
+    ? `- ${when}: promoted to **${options.stage}** as ${codeSpan(options.tag)}${pr}${who}${run}${options.failedGates === true ? ', although its evaluation FAILED its gates (allow-failed-gates)' : ''}.`
     : `- ${when}: replaced in **${options.stage}** by v${options.version} (${codeSpan(options.tag)})${pr}${run}.`;
 }

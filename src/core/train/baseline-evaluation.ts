@@ -50,6 +50,7 @@ export function evaluateBaseline(model: Predictor, matrix: FeatureMatrix): Recor
   }
   return {
     eval_rmse: Math.sqrt(squared / matrix.rows),
-    eval_r2: total === 0 ? 0 : 1 - squared / total,
+    // R² is undefined on one record (scikit-learn warns and returns nan): left out, never 0.
+    ...(matrix.rows >= 2 ? { eval_r2: total === 0 ? 0 : 1 - squared / total } : {}),
   };
 }

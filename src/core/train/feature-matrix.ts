@@ -2,7 +2,8 @@
  * Turns row batches into the dense numeric matrix the built-in baselines train on. Which columns
  * are features and which is the target comes from the dataset schema (roles), never from guessing
  * at the data, so that training, evaluation and the ONNX model's input agree on one column order:
- * the schema's.
+ * the schema's. Category and datetime features become several numeric columns each
+ * (`feature-encoding.ts`), the same way for training and for scoring.
  */
 import type { Cell, DataBatch } from '../data/batch.js';
 import { ConfigError, DataError } from '../errors.js';
@@ -12,10 +13,17 @@ import {
   invalid,
   missing,
   toBoolean,
+  toDateTime,
   toInteger,
   toNumber,
   toText,
 } from '../validate/cell-parsers.js';
+import {
+  encodeFeatureColumn,
+  writeDateTimeParts,
+  writeOneHot,
+  type EncodedFeature,
+} from './feature-encoding.js';
 
 /** What the target holds: class labels (classification) or numbers (regression). */
 export type TargetKind = 'classes' | 'values';
@@ -30,13 +38,16 @@ export type MatrixTarget =
   | { readonly kind: 'values'; readonly values: Float64Array };
 
 export interface FeatureMatrix {
-  /** Feature columns in schema order: the column order of `x` and of the model's input. */
+  /**
+   * Encoded feature columns in schema order (a category or datetime feature gives several, see
+   * `feature-encoding.ts`): the column order of `x` and of the model's input.
+   */
   readonly featureNames: readonly string[];
   readonly targetName: string;
   readonly rows: number;
   /** Row-major `rows × featureNames.length`; a missing value is NaN. */
   readonly x: Float64Array;
-  /** Missing values per feature, in `featureNames` order. */
+  /** Missing values per encoded column, in `featureNames` order. */
   readonly missing: readonly number[];
   /** Records left out because their target was missing. */
   readonly droppedRows: number;
@@ -71,39 +82,39 @@ export interface FeatureMatrixOptions {
   readonly unlabelled?: boolean;
 }
 
-interface FeatureColumn {
-  readonly name: string;
-  readonly type: 'number' | 'integer' | 'boolean';
-  readonly required: boolean;
-}
-
-const numericTypes: readonly ColumnType[] = ['number', 'integer', 'boolean'];
 const classTypes: readonly ColumnType[] = ['integer', 'boolean', 'category', 'string'];
 
-/** The schema's feature and target columns, checked for what the baselines can train on. */
+/**
+ * The schema's feature and target columns, checked for what the baselines can train on. Each
+ * feature comes with its encoding (`feature-encoding.ts`): the numeric columns it becomes.
+ */
 export function selectTrainingColumns(
   schema: DatasetSchema,
   schemaFile = 'schema.yml',
 ): {
-  features: FeatureColumn[];
+  features: EncodedFeature[];
   target: { name: string; column: ColumnSchema };
 } {
-  const features: FeatureColumn[] = [];
+  const features: EncodedFeature[] = [];
   const targets: { name: string; column: ColumnSchema }[] = [];
   for (const [name, column] of Object.entries(schema.columns)) {
     if (column.role === 'target') targets.push({ name, column });
     if (column.role !== 'feature') continue;
-    if (!numericTypes.includes(column.type)) {
-      throw new ConfigError(
-        `column "${name}" is a feature of type ${column.type}; built-in baselines need numeric features (number, integer or boolean): encode it as numbers, or give it role: ignored`,
-        { location: { file: schemaFile, field: `columns.${name}.type` } },
-      );
+    features.push(encodeFeatureColumn(name, column, schemaFile));
+  }
+  // An encoded name could equal another column's name ("a=b" as a column and as a category
+  // value): the model's columns are found by name, so two of one name would be ambiguous.
+  const seen = new Set<string>();
+  for (const feature of features) {
+    for (const column of feature.columns) {
+      if (seen.has(column)) {
+        throw new ConfigError(
+          `the feature column "${column}" would appear twice once "${feature.name}" is encoded; rename one of the columns`,
+          { location: { file: schemaFile, field: `columns.${feature.name}` } },
+        );
+      }
+      seen.add(column);
     }
-    features.push({
-      name,
-      type: column.type as FeatureColumn['type'],
-      required: column.required,
-    });
   }
   if (features.length === 0) {
     throw new ConfigError(
@@ -146,7 +157,12 @@ class GrowingFloat64 {
  * its file and line: data should pass `mlops validate` before it is trained on.
  */
 export class FeatureMatrixBuilder {
-  private readonly features: FeatureColumn[];
+  private readonly features: EncodedFeature[];
+  /** Offset of each feature's first encoded column in a row, and the row width. */
+  private readonly offsets: number[];
+  private readonly width: number;
+  /** Position of each allowed value, per category feature (undefined for the others). */
+  private readonly categoryIndex: (Map<string, number> | undefined)[];
   private readonly targetName: string;
   private readonly targetType: ColumnType;
   private readonly targetKind: TargetKind;
@@ -170,7 +186,17 @@ export class FeatureMatrixBuilder {
     this.extraValues = new Map(this.extraColumns.map((name) => [name, []]));
     const { features, target } = selectTrainingColumns(schema, schemaFile);
     this.features = features;
-    this.missingCounts = features.map(() => 0);
+    this.offsets = [];
+    let width = 0;
+    for (const feature of features) {
+      this.offsets.push(width);
+      width += feature.columns.length;
+    }
+    this.width = width;
+    this.categoryIndex = features.map((feature) =>
+      feature.type === 'category' ? new Map(feature.values.map((v, i) => [v, i])) : undefined,
+    );
+    this.missingCounts = new Array<number>(width).fill(0);
     this.targetName = target.name;
     this.targetType = target.column.type;
     this.targetKind =
@@ -200,7 +226,7 @@ export class FeatureMatrixBuilder {
   }
 
   add(batch: DataBatch): void {
-    const F = this.features.length;
+    const F = this.width;
     const featureCells = this.features.map((feature) => {
       const index = batch.columns.indexOf(feature.name);
       if (index === -1 && feature.required) {
@@ -258,11 +284,26 @@ export class FeatureMatrixBuilder {
         this.classNames.push(label);
       }
       const base = this.x.length;
-      for (let f = 0; f < F; f++) {
-        const feature = this.features[f] as FeatureColumn;
-        const value = readFeature(feature, featureCells[f]?.[r] ?? null, where);
-        if (Number.isNaN(value)) (this.missingCounts[f] as number)++;
-        this.x.data[base + f] = value;
+      for (let f = 0; f < this.features.length; f++) {
+        const feature = this.features[f] as EncodedFeature;
+        const offset = this.offsets[f] as number;
+        const cell = featureCells[f]?.[r] ?? null;
+        if (feature.type === 'category') {
+          const index = readCategory(
+            feature,
+            this.categoryIndex[f] as Map<string, number>,
+            cell,
+            where,
+          );
+          writeOneHot(this.x.data, base + offset, feature.columns.length, index);
+        } else if (feature.type === 'datetime') {
+          writeDateTimeParts(this.x.data, base + offset, readDateTime(feature, cell, where));
+        } else {
+          this.x.data[base + offset] = readFeature(feature, cell, where);
+        }
+      }
+      for (let c = 0; c < F; c++) {
+        if (Number.isNaN(this.x.data[base + c])) (this.missingCounts[c] as number)++;
       }
       this.x.length += F;
       this.rows++;
@@ -277,7 +318,7 @@ export class FeatureMatrixBuilder {
 
   finish(): FeatureMatrix {
     const common = {
-      featureNames: this.features.map((f) => f.name),
+      featureNames: this.features.flatMap((f) => f.columns),
       targetName: this.targetName,
       rows: this.rows,
       x: this.x.finish(),
@@ -356,7 +397,7 @@ export class FeatureMatrixBuilder {
 
 /** A feature cell as a number; NaN when missing. Infinite values cannot be standardised. */
 function readFeature(
-  feature: FeatureColumn,
+  feature: EncodedFeature,
   cell: Cell,
   where: (column: string) => { file: string; line: number | undefined; field: string },
 ): number {
@@ -380,6 +421,41 @@ function readFeature(
     `the feature "${feature.name}" is "${displayCell(cell)}", not a valid ${feature.type}; run mlops validate to find every such cell`,
     { location: where(feature.name) },
   );
+}
+
+/** Position of a category cell among the allowed values; -1 outside them; NaN when missing. */
+function readCategory(
+  feature: EncodedFeature,
+  index: Map<string, number>,
+  cell: Cell,
+  where: (column: string) => { file: string; line: number | undefined; field: string },
+): number {
+  if (cell === null) return NaN;
+  const text = toText(cell);
+  if (text === invalid) {
+    throw new DataError(
+      `the feature "${feature.name}" is "${displayCell(cell)}", not a valid category; run mlops validate to find every such cell`,
+      { location: where(feature.name) },
+    );
+  }
+  return index.get(text) ?? -1;
+}
+
+/** A datetime cell as milliseconds since the epoch; NaN when missing. */
+function readDateTime(
+  feature: EncodedFeature,
+  cell: Cell,
+  where: (column: string) => { file: string; line: number | undefined; field: string },
+): number {
+  if (cell === null) return NaN;
+  const time = toDateTime(cell);
+  if (time === invalid) {
+    throw new DataError(
+      `the feature "${feature.name}" is "${displayCell(cell)}", not a valid datetime (ISO 8601, such as 2024-05-31 or 2024-05-31T12:00:00Z); run mlops validate to find every such cell`,
+      { location: where(feature.name) },
+    );
+  }
+  return time;
 }
 
 function byCodePoint(a: string, b: string): number {

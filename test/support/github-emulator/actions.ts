@@ -23,6 +23,19 @@ export function workflowRunJson(
   const workflow = repo.workflows.get(run.workflowId);
   const commit = repo.commits.get(run.headSha);
   const repository = repositoryJson(repo, urls);
+  const headRepo =
+    run.headRepositoryId === undefined ? repo : (repo.world.repoById(run.headRepositoryId) ?? repo);
+  // As GitHub lists them: the OPEN pull requests whose head is the run's commit or branch (a
+  // closed or merged one is no longer listed; a fork's are never listed).
+  const repoRef = (r: RepoState) => ({ id: r.id, url: urls.repoApi(r), name: r.name });
+  const pulls =
+    headRepo !== repo
+      ? []
+      : [...repo.pulls.values()].filter(
+          (p) =>
+            (p.headSha === run.headSha || p.headRef === run.headBranch) &&
+            repo.issue(p.number)?.state === 'open',
+        );
   return {
     id: run.id,
     name: workflow?.name ?? null,
@@ -40,12 +53,18 @@ export function workflowRunJson(
     check_suite_node_id: nodeId('CS', run.id + 1),
     url: api,
     html_url: `${urls.repoHtml(repo)}/actions/runs/${run.id}`,
-    pull_requests: [],
+    pull_requests: pulls.map((p) => ({
+      url: `${urls.repoApi(repo)}/pulls/${p.number}`,
+      id: p.id,
+      number: p.number,
+      head: { ref: p.headRef, sha: p.headSha, repo: repoRef(repo) },
+      base: { ref: p.baseRef, sha: p.baseSha, repo: repoRef(repo) },
+    })),
     created_at: run.createdAt,
     updated_at: run.updatedAt,
     actor: userJson(run.actor, repo, urls),
-    run_attempt: 1,
-    referenced_workflows: [],
+    run_attempt: run.runAttempt ?? 1,
+    referenced_workflows: run.referencedWorkflows ?? [],
     run_started_at: run.createdAt,
     triggering_actor: userJson(run.actor, repo, urls),
     jobs_url: `${api}/jobs`,
@@ -68,8 +87,8 @@ export function workflowRunJson(
             committer: { name: commit.committer.name, email: commit.committer.email },
           },
     repository,
-    head_repository: repository,
-    head_repository_id: repo.id,
+    head_repository: headRepo === repo ? repository : repositoryJson(headRepo, urls),
+    head_repository_id: headRepo.id,
   };
 }
 
@@ -98,7 +117,7 @@ export function artifactJson(
         : {
             id: run.id,
             repository_id: repo.id,
-            head_repository_id: repo.id,
+            head_repository_id: run.headRepositoryId ?? repo.id,
             head_branch: run.headBranch ?? '',
             head_sha: run.headSha,
           },

@@ -111,7 +111,16 @@ export function commitFiles(
   urls: Urls,
 ): Record<string, unknown>[] {
   const parent = commit.parents[0] !== undefined ? repo.commits.get(commit.parents[0]) : undefined;
-  const before = parent?.files ?? new Map<string, Buffer>();
+  return treeDiff(parent?.files ?? new Map<string, Buffer>(), commit, repo, urls);
+}
+
+/** The `diff-entry` list from the tree `before` to `commit`'s tree (a pull request's files). */
+export function treeDiff(
+  before: ReadonlyMap<string, Buffer>,
+  commit: CommitRecord,
+  repo: RepoState,
+  urls: Urls,
+): Record<string, unknown>[] {
   const after = commit.files;
   const paths = [...new Set([...before.keys(), ...after.keys()])].sort();
   const entries: Record<string, unknown>[] = [];
@@ -134,6 +143,21 @@ export function commitFiles(
     });
   }
   return entries;
+}
+
+/**
+ * The account GitHub attributes a commit's author or committer to: the user whose e-mail address
+ * (or `<id>+<login>@users.noreply.github.com`) it is; null when it is nobody's.
+ */
+export function accountOf(repo: RepoState, actor: GitActor): string | null {
+  const email = actor.email.toLowerCase();
+  for (const user of repo.world.users.values()) {
+    const noreply = `${user.id}+${user.login}@users.noreply.github.com`.toLowerCase();
+    if (email === noreply || (user.email !== null && email === user.email.toLowerCase())) {
+      return user.login;
+    }
+  }
+  return null;
 }
 
 export function commitJson(

@@ -19,6 +19,7 @@ import { repoRoutes } from './repos.js';
 import { Router, type Route } from './router.js';
 import { startServer, type Exchange } from './server.js';
 import { EmulatorState, type RepoState, type TokenRecord } from './state.js';
+import { settingsRoutes } from './settings.js';
 import { statusRoutes } from './statuses.js';
 import { ACTIONS_BOT } from './users.js';
 
@@ -26,6 +27,13 @@ export type { Exchange } from './server.js';
 export type { FaultRule, ActiveFault } from './faults.js';
 export { FaultQueue } from './faults.js';
 export * from './state.js';
+export {
+  forbidRunnerGroups,
+  orgRunnerGroups,
+  repoSettings,
+  type RunnerGroupRecord,
+  type SettingsArea,
+} from './settings.js';
 
 /** Every route the emulator serves; the conformance check reads their templates. */
 export const routes: readonly Route[] = [
@@ -41,6 +49,7 @@ export const routes: readonly Route[] = [
   ...checkRoutes,
   ...statusRoutes,
   ...actionRoutes,
+  ...settingsRoutes,
 ];
 
 export interface GitHubEmulatorOptions {

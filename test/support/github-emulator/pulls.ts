@@ -12,9 +12,17 @@ import {
   requiredString,
 } from './request-body.js';
 import { repoRoute, type RepoContext, type Route } from './router.js';
-import type { IssueRecord, PullRecord, RepoState, ReviewRecord, ReviewState } from './state.js';
+import type {
+  CommitRecord,
+  IssueRecord,
+  PullRecord,
+  RepoState,
+  ReviewRecord,
+  ReviewState,
+} from './state.js';
 import type { Urls } from './urls.js';
 import { authorAssociation, nodeId, userJson } from './users.js';
+import { accountOf, commitJson, treeDiff } from './git.js';
 
 function branchJson(
   repo: RepoState,
@@ -129,6 +137,32 @@ export function reviewJson(
     ...(review.submittedAt !== null && { submitted_at: review.submittedAt }),
     commit_id: review.commitId,
   };
+}
+
+/** Commits reachable from the head and not from the base the pull request was opened on. */
+function pullCommits(repo: RepoState, pull: PullRecord): CommitRecord[] {
+  const inBase = new Set<string>();
+  const stack = [pull.baseSha];
+  while (stack.length > 0) {
+    const sha = stack.pop() as string;
+    if (inBase.has(sha)) continue;
+    inBase.add(sha);
+    stack.push(...(repo.commits.get(sha)?.parents ?? []));
+  }
+  const found: CommitRecord[] = [];
+  const seen = new Set<string>();
+  const queue = [pull.headSha];
+  while (queue.length > 0) {
+    const sha = queue.pop() as string;
+    if (seen.has(sha) || inBase.has(sha)) continue;
+    seen.add(sha);
+    const commit = repo.commits.get(sha);
+    if (commit === undefined) continue;
+    found.push(commit);
+    queue.push(...commit.parents);
+  }
+  // Parents before children: reverse of the walk from the head for a linear history.
+  return found.reverse();
 }
 
 function findPull(ctx: RepoContext): { pull: PullRecord; issue: IssueRecord } {
@@ -291,6 +325,39 @@ export const pullRoutes: readonly Route[] = [
     updateIssueState(issue, state, undefined, ctx.actor.login, now);
     issue.updatedAt = now;
     return { status: 200, body: pullJson(pull, issue, ctx.repo, ctx.urls, true) };
+  }),
+
+  repoRoute('GET', `${PULL}/commits`, 'pulls/pulls#list-commits-on-a-pull-request', (ctx) => {
+    const { pull } = findPull(ctx);
+    // The commits the head has and the base had not, oldest first, as GitHub lists them.
+    const commits = pullCommits(ctx.repo, pull);
+    const page = paginate(commits, ctx.req, ctx);
+    return {
+      status: 200,
+      headers: page.headers,
+      body: page.items.map((commit) => {
+        const { files: _files, stats: _stats, ...json } = commitJson(commit, ctx.repo, ctx.urls);
+        const author = accountOf(ctx.repo, commit.author);
+        const committer = accountOf(ctx.repo, commit.committer);
+        return {
+          ...json,
+          author: author === null ? null : userJson(author, ctx.repo, ctx.urls),
+          committer: committer === null ? null : userJson(committer, ctx.repo, ctx.urls),
+        };
+      }),
+    };
+  }),
+
+  repoRoute('GET', `${PULL}/files`, 'pulls/pulls#list-pull-requests-files', (ctx) => {
+    const { pull } = findPull(ctx);
+    const head = ctx.repo.commits.get(pull.headSha);
+    if (head === undefined) throw notFound();
+    // Against the merge base, as GitHub's three-dot diff shows it.
+    const base = ctx.repo.mergeBase(pull.baseSha, pull.headSha);
+    const before =
+      (base !== undefined ? ctx.repo.commits.get(base)?.files : undefined) ?? new Map();
+    const page = paginate(treeDiff(before, head, ctx.repo, ctx.urls), ctx.req, ctx);
+    return { status: 200, headers: page.headers, body: page.items };
   }),
 
   repoRoute('GET', `${PULL}/reviews`, 'pulls/reviews#list-reviews-for-a-pull-request', (ctx) => {

@@ -183,6 +183,8 @@ export interface CheckRunRecord {
   completedAt: string | null;
   output: { title: string | null; summary: string | null; text: string | null };
   annotations: AnnotationRecord[];
+  /** The GitHub App that wrote it; absent: GitHub Actions (what `GITHUB_TOKEN` writes as). */
+  app?: { readonly id: number; readonly slug: string; readonly name: string };
 }
 
 export type CommitState = 'error' | 'failure' | 'pending' | 'success';
@@ -218,6 +220,11 @@ export interface WorkflowRunRecord {
   readonly actor: string;
   readonly createdAt: string;
   updatedAt: string;
+  /** The repository the run's head is in (a fork's, for a fork's pull request); default: this one. */
+  readonly headRepositoryId?: number;
+  readonly runAttempt?: number;
+  /** Reusable workflows the run called, as `referenced_workflows` lists them. */
+  readonly referencedWorkflows?: readonly { path: string; sha: string; ref?: string }[];
 }
 
 export interface ArtifactRecord {
@@ -548,6 +555,9 @@ export class RepoState {
       conclusion?: string | null;
       actor?: string;
       displayTitle?: string;
+      headRepositoryId?: number;
+      runAttempt?: number;
+      referencedWorkflows?: WorkflowRunRecord['referencedWorkflows'];
     } = {},
   ): WorkflowRunRecord {
     const branch = options.branch === undefined ? this.defaultBranch : options.branch;
@@ -574,6 +584,11 @@ export class RepoState {
       actor: options.actor ?? this.owner.login,
       createdAt: now,
       updatedAt: now,
+      ...(options.headRepositoryId !== undefined && { headRepositoryId: options.headRepositoryId }),
+      ...(options.runAttempt !== undefined && { runAttempt: options.runAttempt }),
+      ...(options.referencedWorkflows !== undefined && {
+        referencedWorkflows: options.referencedWorkflows,
+      }),
     };
     this.runs.set(run.id, run);
     return run;

@@ -1,0 +1,34 @@
+/**
+ * What check-performance needs from the outside world: the production version's recorded
+ * metrics, the model's one performance issue, and the retraining dispatch. The GitHub adapters
+ * (`adapters/github/performance-issue.ts`, the registries) implement them; the CLI hands local
+ * ones or none.
+ */
+import type { RetrainDispatcher } from '../drift-report/drift-ports.js';
+import type { StageAssignment } from '../registry/registry-port.js';
+import type { PerformanceSeverity } from './performance-report.js';
+
+export type { RetrainDispatcher };
+
+/** Where the production version and its `metrics.json` come from. */
+export interface PerformanceRegistry {
+  findStage(model: string, stage?: string): Promise<StageAssignment | null>;
+  /** One verified asset of a version, written into `destDir`; its path. */
+  downloadAsset(model: string, version: string, name: string, destDir: string): Promise<string>;
+}
+
+/** The model's one performance issue (the drift issue's mechanics, another label and marker). */
+export interface PerformanceIssueTracker {
+  open(input: {
+    readonly model: string;
+    readonly title: string;
+    readonly body: string;
+    readonly comment: (previous: PerformanceSeverity | null) => string;
+    readonly labels: readonly string[];
+    readonly removeLabels: readonly string[];
+  }): Promise<{ number: number; url: string; created: boolean }>;
+  resolve(input: {
+    readonly model: string;
+    readonly comment: string;
+  }): Promise<{ number: number; url: string } | null>;
+}
