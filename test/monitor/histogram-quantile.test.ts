@@ -50,7 +50,12 @@ describe('histogramQuantile', () => {
   });
 
   it('gives NaN without observations or without a +Inf bucket, ±Inf outside [0, 1]', () => {
-    expect(histogramQuantile(0.5, buckets.map((b) => ({ ...b, count: 0 })))).toBeNaN();
+    expect(
+      histogramQuantile(
+        0.5,
+        buckets.map((b) => ({ ...b, count: 0 })),
+      ),
+    ).toBeNaN();
     expect(histogramQuantile(0.5, buckets.slice(0, 4))).toBeNaN();
     expect(histogramQuantile(1.5, buckets)).toBe(Infinity);
     expect(histogramQuantile(-0.5, buckets)).toBe(-Infinity);
