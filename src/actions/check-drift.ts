@@ -15,6 +15,7 @@ import { checkDrift } from '../steps/check-drift.js';
 import { actionGitHub } from './action-github.js';
 import { booleanInput, choiceInput, listInput, optionalInput } from './action-inputs.js';
 import { runEntrypoint } from './run-entrypoint.js';
+import { progressFor } from '../adapters/progress/progress-reporters.js';
 
 await runEntrypoint(async () => {
   const logger = createActionsLogger();
@@ -44,6 +45,7 @@ await runEntrypoint(async () => {
   const result = await checkDrift({
     cwd,
     loaded,
+    progress: progressFor({}),
     current: listInput('current'),
     reference,
     model,

@@ -21,6 +21,7 @@ import {
 import { validateData } from '../steps/validate-data.js';
 import { choiceInput, integerInput, listInput, optionalInput } from './action-inputs.js';
 import { runEntrypoint } from './run-entrypoint.js';
+import { progressFor } from '../adapters/progress/progress-reporters.js';
 
 const checkRunName = 'mlops/validate';
 
@@ -41,6 +42,7 @@ await runEntrypoint(async () => {
     maxExamplesPerRule: maxExamples === undefined ? undefined : integerInput('max-examples', 0),
     firstLines: maxAnnotations,
     logger,
+    progress: progressFor({}),
   });
   const failing = !result.valid && failOn === 'error';
   const filesWithViolations = result.files.filter((f) => f.violations > 0).length;

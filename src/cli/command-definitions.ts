@@ -321,6 +321,7 @@ export const profileOptions = {
     description: 'where to write the profile (default: profile.json)',
   },
   force,
+  quiet: { type: 'boolean', description: 'no progress bar (it shows only on a terminal)' },
   help,
 } as const;
 
@@ -373,6 +374,7 @@ export const driftOptions = {
     description: 'exit 1 when drift reaches severe (default) or moderate; never: always exit 0',
   },
   force,
+  quiet: { type: 'boolean', description: 'no progress bar (it shows only on a terminal)' },
   help,
 } as const;
 
@@ -759,7 +761,7 @@ export const commands: readonly Command[] = [
     summary:
       'check the repository settings that keep fork code off GPU runners and registry tags fixed',
     notes:
-      'Reads, through the REST API (token from GITHUB_TOKEN or GH_TOKEN, API from GITHUB_API_URL): fork pull request approval for all outside collaborators; the environment with required reviewers (GitHub creates a missing one unprotected); a runner group limited to this repository and its workflows, with ephemeral runners; tag rulesets on *@v* and *#*; GITHUB_TOKEN read-only and unable to approve pull requests. Each is ok, missing (with the fix) or unknown: most need the Administration (read) permission, which GITHUB_TOKEN lacks, and what cannot be read never fails. Exit status 1 when a required setting is missing.',
+      'Reads, through the REST API (token from GITHUB_TOKEN or GH_TOKEN, API from GITHUB_API_URL): fork pull request approval for all outside collaborators; the environment with required reviewers (GitHub creates a missing one unprotected); a runner group limited to this repository and its workflows, with ephemeral runners; tag rulesets on `*@v*` and `*#*`; GITHUB_TOKEN read-only and unable to approve pull requests. Each is ok, missing (with the fix) or unknown: most need the Administration (read) permission, which GITHUB_TOKEN lacks, and what cannot be read never fails. Exit status 1 when a required setting is missing.',
     options: doctorOptions,
     examples: [
       {

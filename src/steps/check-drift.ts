@@ -36,7 +36,11 @@ import {
 } from '../core/drift-report/report.js';
 import { ConfigError, DataError, isUserError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { profilePredictionDistribution, type DataProfile } from '../core/profile/profile.js';
+import {
+  mergeProfiles,
+  profilePredictionDistribution,
+  type DataProfile,
+} from '../core/profile/profile.js';
 import { parseProfile } from '../core/profile/profile-schema.js';
 import type {
   DriftIssueTracker,
@@ -47,6 +51,7 @@ import type { DatasetSchema } from '../core/schema/dataset-schema.js';
 import { openModelPredictor, type DataFile } from '../adapters/onnx/model-predictor.js';
 import { fileDigest } from '../adapters/fs/file-digest.js';
 import { actionWording, type OptionWording } from '../core/option-wording.js';
+import type { ProgressReporter } from '../core/progress/progress-port.js';
 
 export const PROFILE_ASSET = 'profile.json';
 export const SEVERITY_LABELS: Record<Exclude<DriftSeverity, 'none'>, string> = {
@@ -73,6 +78,8 @@ export interface CheckDriftOptions {
   readonly reportLocation?: string | null;
   readonly workDir: string;
   readonly logger: Logger;
+  /** Shows rows and bytes done while the current and reference data are read. */
+  readonly progress?: ProgressReporter | undefined;
   /** How messages name the settings above: inputs (default) or flags. */
   readonly wording?: OptionWording | undefined;
 }
@@ -90,16 +97,25 @@ export interface CheckDriftResult {
   readonly dispatched: boolean;
 }
 
-/** Reads a `profile.json`; an unreadable one is a DataError naming the file (and field). */
-export async function readProfileFile(file: string, display: string): Promise<DataProfile> {
+/**
+ * Reads a `profile.json`; an unreadable one is a DataError naming the file (and field). `role`
+ * names the profile in messages: the reference (default) or a current profile.
+ */
+export async function readProfileFile(
+  file: string,
+  display: string,
+  role: 'reference' | 'current' = 'reference',
+): Promise<DataProfile> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     throw new DataError(
       (error as NodeJS.ErrnoException).code === 'ENOENT'
-        ? 'there is no reference profile here: name a profile.json that exists, production, or reference data'
-        : `cannot read the reference profile: ${(error as Error).message}`,
+        ? role === 'reference'
+          ? 'there is no reference profile here: name a profile.json that exists, production, or reference data'
+          : 'there is no current profile here: name profile files that exist, or the current data'
+        : `cannot read the ${role} profile: ${(error as Error).message}`,
       { location: { file: display }, cause: error },
     );
   }
@@ -107,7 +123,7 @@ export async function readProfileFile(file: string, display: string): Promise<Da
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new DataError(`the reference profile is not JSON: ${(error as Error).message}`, {
+    throw new DataError(`the ${role} profile is not JSON: ${(error as Error).message}`, {
       location: { file: display },
       cause: error,
     });
@@ -124,6 +140,14 @@ interface ResolvedReference {
 }
 
 const isProfilePath = (entry: string) => /\.json$/i.test(entry);
+
+/** The current side: profiled data files, or profiles (of shards) merged into one. */
+interface ResolvedCurrent {
+  readonly profile: DataProfile;
+  readonly label: string;
+  /** The current data files; null when the current side is profiles (nothing to score). */
+  readonly files: readonly DataFile[] | null;
+}
 
 export async function checkDrift(options: CheckDriftOptions): Promise<CheckDriftResult> {
   const { cwd, loaded, logger } = options;
@@ -164,15 +188,8 @@ export async function checkDrift(options: CheckDriftOptions): Promise<CheckDrift
       { location: { file: loaded.displayPath, field: 'drift.current' } },
     );
   }
-  const currentFiles = await expandDataPaths(currentPatterns, cwd);
-  const currentLabel = currentFiles.map((f) => f.displayName).join(', ');
-  const current = await profileDataset({
-    patterns: currentFiles.map((f) => f.path),
-    cwd,
-    schema,
-    nullValues,
-    logger,
-  });
+  const resolvedCurrent = await resolveCurrent(currentPatterns, options, schema, nullValues);
+  const { profile: current, label: currentLabel, files: currentFiles } = resolvedCurrent;
   if (current.rows === 0) {
     throw new DataError('the current data has no records; nothing to check for drift', {
       location: { file: currentLabel },
@@ -207,19 +224,23 @@ export async function checkDrift(options: CheckDriftOptions): Promise<CheckDrift
     if (referenceFiles === null && reference.profile.predictions === undefined) {
       // Nothing to compare with: skipped before the model is fetched.
       notes.push(`Prediction drift was skipped: ${noReferencePredictions(undefined)}`);
+    } else if (currentFiles === null && current.predictions === undefined) {
+      notes.push(`Prediction drift was skipped: ${noCurrentPredictions(undefined)}`);
     } else {
       try {
         const modelPath = await resolveModel(modelChoice, options, reference.productionVersion);
         if (modelPath === null) {
           notes.push('Prediction drift was skipped: no production model is registered.');
         } else {
-          prediction = await predictionDistributions({
+          const scored = await predictionDistributions({
             modelPath,
             schema,
             reference: { profile: reference.profile, files: referenceFiles },
-            currentFiles,
+            current: { profile: current, files: currentFiles },
             loaded,
           });
+          if ('skipped' in scored) notes.push(`Prediction drift was skipped: ${scored.skipped}`);
+          else prediction = scored;
         }
       } catch (error) {
         // A model the user named that cannot be used (not ONNX, wrong inputs) is an error; the
@@ -378,30 +399,116 @@ async function resolveModel(
   return downloaded.path;
 }
 
+/**
+ * The current side. Data files are profiled; profile files (`.json`, as `mlops profile` writes
+ * them, typically one per shard) are merged in the order given (globs sorted), exactly as
+ * `mlops profile merge` merges them, so that drift on shards equals drift on the whole data.
+ * Profiles and data files mixed is a ConfigError: which records would count twice is unknowable.
+ */
+async function resolveCurrent(
+  patterns: readonly string[],
+  options: CheckDriftOptions,
+  schema: DatasetSchema,
+  nullValues: readonly string[] | undefined,
+): Promise<ResolvedCurrent> {
+  const { cwd, loaded, logger } = options;
+  const profiles = patterns.filter(isProfilePath);
+  if (profiles.length > 0 && profiles.length < patterns.length) {
+    const data = patterns.filter((p) => !isProfilePath(p));
+    const shown = (list: readonly string[]) =>
+      list.map((p) => JSON.stringify(toDisplayPath(cwd, p))).join(', ');
+    throw new ConfigError(
+      `current mixes profiles (${shown(profiles)}) and data files (${shown(data)}): give either profile files (.json, merged into one current profile) or data files, not both`,
+      {
+        location:
+          options.current !== undefined
+            ? (options.wording ?? actionWording).location('current')
+            : { file: loaded.displayPath, field: 'drift.current' },
+      },
+    );
+  }
+  if (profiles.length === 0) {
+    const files = await expandDataPaths([...patterns], cwd);
+    const profile = await profileDataset({
+      patterns: files.map((f) => f.path),
+      cwd,
+      schema,
+      nullValues,
+      logger,
+      progress: options.progress && { reporter: options.progress, label: 'drift: current data' },
+    });
+    return { profile, label: files.map((f) => f.displayName).join(', '), files };
+  }
+  const files = await expandDataPaths([...patterns], cwd, { origin: { field: 'current' } });
+  let merged: DataProfile | undefined;
+  for (const file of files) {
+    const profile = await readProfileFile(file.path, file.displayName, 'current');
+    try {
+      merged = merged === undefined ? profile : mergeProfiles(merged, profile);
+    } catch (error) {
+      if (!(error instanceof DataError)) throw error;
+      throw new DataError(`${error.message} (merging the current profiles)`, {
+        location: { file: file.displayName },
+        cause: error,
+      });
+    }
+  }
+  logger.info(
+    `Current: ${files.length} profile${files.length === 1 ? '' : 's'} merged, ${merged?.rows ?? 0} records.`,
+  );
+  return {
+    profile: merged as DataProfile,
+    label: files.map((f) => f.displayName).join(', '),
+    files: null,
+  };
+}
+
+function noCurrentPredictions(otherModel: string | undefined): string {
+  return otherModel !== undefined
+    ? `the current profiles hold the predictions of another model (${otherModel}); profile the current data with this model (mlops profile --model) to test prediction drift`
+    : 'the current profiles hold no predictions; profile the current data with the model (mlops profile --model) to test prediction drift';
+}
+
 function noReferencePredictions(otherModel: string | undefined): string {
   return `the reference profile holds ${otherModel !== undefined ? `the predictions of another model (${otherModel})` : 'no predictions'}, and mlops.yml names no training data (data.train) to score instead`;
 }
 
 /**
- * The model's predictions on both sides. The reference side comes from the reference profile
- * when it holds this model's predictions, else from scoring the reference files.
+ * The model's predictions on both sides. Each side comes from its profile when that holds this
+ * model's predictions (the digest recorded by `mlops profile --model` is the model's), else from
+ * scoring its files. Current profiles without this model's predictions skip the check (a note
+ * says why): there is no data to score.
  */
 async function predictionDistributions(options: {
   readonly modelPath: string;
   readonly schema: DatasetSchema;
   readonly reference: { readonly profile: DataProfile; readonly files: readonly DataFile[] | null };
-  readonly currentFiles: readonly DataFile[];
+  readonly current: { readonly profile: DataProfile; readonly files: readonly DataFile[] | null };
   readonly loaded: LoadedConfig;
-}): Promise<PredictionDistributions> {
-  // Where the reference predictions come from is settled before anything is scored.
+}): Promise<PredictionDistributions | { readonly skipped: string }> {
+  // Where the predictions come from is settled before anything is scored.
+  const digest = (await fileDigest(options.modelPath)).digest;
   const kept = options.reference.profile.predictions;
   const fromProfile =
-    kept !== undefined && kept.model === (await fileDigest(options.modelPath)).digest
+    kept !== undefined && kept.model === digest
       ? profilePredictionDistribution(options.reference.profile)
       : null;
   const referenceFiles = options.reference.files;
   if (fromProfile === null && referenceFiles === null) {
     throw new DataError(noReferencePredictions(kept?.model));
+  }
+  const currentKept = options.current.profile.predictions;
+  const currentFromProfile =
+    currentKept !== undefined && currentKept.model === digest
+      ? profilePredictionDistribution(options.current.profile)
+      : null;
+  const currentFiles = options.current.files;
+  if (currentFiles === null && currentFromProfile === null) {
+    return { skipped: noCurrentPredictions(currentKept?.model) };
+  }
+  if (currentFromProfile !== null && fromProfile !== null) {
+    // Both sides from profiles: the model need not even be opened.
+    return { reference: fromProfile.distribution, current: currentFromProfile.distribution };
   }
   const predictor = await openModelPredictor({
     modelPath: options.modelPath,
@@ -414,7 +521,9 @@ async function predictionDistributions(options: {
       predictions instanceof Float64Array
         ? numericDistributionFrom(predictions)
         : categoricalDistributionFrom(predictions);
-    const current = distributionOf(await predictor.predict(options.currentFiles));
+    const current =
+      currentFromProfile?.distribution ??
+      distributionOf(await predictor.predict(currentFiles ?? []));
     const reference =
       fromProfile?.distribution ?? distributionOf(await predictor.predict(referenceFiles ?? []));
     return { reference, current };

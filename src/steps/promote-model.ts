@@ -2,9 +2,13 @@
  * `promote-model`: records that a reviewed version now serves a stage. Runs when a promotion pull
  * request merges; rollback is the same flow with an older version.
  *
- * Everything is checked before anything is written: the approval (`checkApproval`), the release
- * (model bytes against the manifest, every other asset against the digests the manifest records).
- * Only then the stage tag is created and the release notes of the new and previous holder updated.
+ * Everything is checked before anything is written: that this is a first run attempt (a re-run
+ * would re-apply an old approval); the approval (`checkApproval`: two people, none of whom pushed
+ * to the pull request); that the approved pull request sets this version in this model's
+ * promotion file at its merge commit, and the default branch's file names it now; the release
+ * (model bytes against the manifest and the digest its version tag recorded at publish, every
+ * other asset against the digests the manifest records). Only then the stage tag is created and
+ * the release notes of the new and previous holder updated.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -86,7 +90,7 @@ export async function promoteModel(options: PromoteModelOptions): Promise<Promot
 
   if ((options.runAttempt ?? 1) > 1) {
     throw new PolicyError(
-      `${model} v${version} was not promoted to ${options.stage}: this is attempt ${options.runAttempt} of the run, and a re-run re-applies what was approved for the first one, whatever the promotion file says since. To promote again, merge a new promotion pull request (mlops promote opens one).`,
+      `${model} v${version} was not promoted to ${options.stage}: this is attempt ${options.runAttempt} of the run, and a re-run re-applies what was approved for the first one, whatever the promotion file says since. To retry, start a new run instead of a re-run: merge a new promotion pull request (mlops promote opens one), or dispatch the promote workflow where a protected environment approves it.`,
     );
   }
 

@@ -3,7 +3,7 @@
  * with its file and line. Used by the action, by `mlops validate` and by tests.
  */
 import path from 'node:path';
-import { readDataset, expandDataPaths } from '../adapters/data/open-dataset.js';
+import { readDataset, expandDataPaths, numberColumnsOf } from '../adapters/data/open-dataset.js';
 import { readingTask } from '../adapters/progress/progress-reporters.js';
 import { writeFileAtomic } from '../adapters/fs/write-file-atomic.js';
 import { loadDatasetSchema } from '../adapters/fs/load-dataset-schema.js';
@@ -103,6 +103,8 @@ export async function validateData(options: ValidateDataOptions): Promise<Valida
   });
   const nullValues = loaded?.config.data['null-values'] ?? schema['null-values'];
   const reading = await readingTask(options.progress ?? silentProgress, 'validate', files);
+  // Number columns' cells arrive parsed (no string per cell), read as the checks would read them.
+  const numberColumns = numberColumnsOf(schema);
   for (const file of files) {
     const started = performance.now();
     const result = await validator.file(
@@ -112,6 +114,7 @@ export async function validateData(options: ValidateDataOptions): Promise<Valida
           displayName: file.displayName,
           nullValues,
           onBytes: reading.onBytes,
+          numberColumns,
         }),
       ),
     );

@@ -27,11 +27,13 @@ describe('the shipped workflows', () => {
         '.github/workflows/mlops-publish.yml',
         '.github/workflows/mlops-promote.yml',
         '.github/workflows/mlops-drift.yml',
+        '.github/workflows/mlops-monitor.yml',
         '.github/workflows/release.yml',
         'workflows/mlops-pull-request.yml',
         'workflows/mlops-publish.yml',
         'workflows/mlops-promote.yml',
         'workflows/mlops-drift.yml',
+        'workflows/mlops-monitor.yml',
         'workflows/mlops-retrain.yml',
       ]),
     );
@@ -83,6 +85,9 @@ const expectedPermissions: Record<string, Record<string, Record<string, string>>
   '.github/workflows/mlops-drift.yml': {
     drift: { contents: 'read', issues: 'write', actions: 'write' },
   },
+  '.github/workflows/mlops-monitor.yml': {
+    monitor: { contents: 'read', issues: 'write', actions: 'write' },
+  },
   'workflows/mlops-pull-request.yml': {
     mlops: { contents: 'read', 'pull-requests': 'write', checks: 'write', actions: 'read' },
   },
@@ -99,6 +104,9 @@ const expectedPermissions: Record<string, Record<string, Record<string, string>>
   },
   'workflows/mlops-drift.yml': {
     drift: { contents: 'read', issues: 'write', actions: 'write' },
+  },
+  'workflows/mlops-monitor.yml': {
+    monitor: { contents: 'read', issues: 'write', actions: 'write' },
   },
   'workflows/mlops-retrain.yml': {
     why: {},

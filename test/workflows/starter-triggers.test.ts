@@ -165,6 +165,19 @@ describe('workflows/mlops-drift.yml', async () => {
   });
 });
 
+describe('workflows/mlops-monitor.yml', async () => {
+  const workflow = await starter('mlops-monitor.yml');
+
+  it('runs on a schedule and by hand, and dispatches mlops-retrain.yml', () => {
+    const on = events(workflow);
+    expect(Object.keys(on).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    expect(on['schedule']).toEqual([{ cron: expect.stringMatching(/^\S+ \S+ \S+ \S+ \S+$/) }]);
+    expect(callingJob(workflow, 'monitor')['with']).toMatchObject({
+      'retrain-workflow': 'mlops-retrain.yml',
+    });
+  });
+});
+
 describe('workflows/mlops-retrain.yml', async () => {
   const workflow = await starter('mlops-retrain.yml');
 

@@ -19,6 +19,7 @@ import type {
 import { readCsv } from '../../core/data/csv-reader.js';
 import { readJsonl } from '../../core/data/jsonl-reader.js';
 import { ConfigError } from '../../core/errors.js';
+import type { DatasetSchema } from '../../core/schema/dataset-schema.js';
 import { confinePath, type PathOrigin } from '../fs/workspace-path.js';
 
 const CHUNK_BYTES = 1 << 20;
@@ -37,6 +38,24 @@ export interface DatasetReadOptions {
   readonly format?: DataFormat;
   /** Told how many bytes of the file were read, as they are read (progress reports). */
   readonly onBytes?: (bytes: number) => void;
+  /**
+   * CSV only: columns whose plain numeric cells are handed over as numbers, parsed in place
+   * (see `CsvReadOptions.numberColumns`; `numberColumnsOf` derives them from a schema). Only for
+   * consumers that read a CSV cell as the validator's parsers do (validation, profiles).
+   */
+  readonly numberColumns?: Readonly<Record<string, 'number' | 'integer'>>;
+}
+
+/**
+ * The schema's number and integer columns, for `numberColumns`: their cells are read as the
+ * validator's `toNumber`/`toInteger` would read the text, without making a string per cell.
+ */
+export function numberColumnsOf(schema: DatasetSchema): Record<string, 'number' | 'integer'> {
+  const columns: Record<string, 'number' | 'integer'> = {};
+  for (const [name, column] of Object.entries(schema.columns)) {
+    if (column.type === 'number' || column.type === 'integer') columns[name] = column.type;
+  }
+  return columns;
 }
 
 interface FormatChoice {
@@ -117,6 +136,7 @@ export async function* readDataset(
           ...readOptions,
           ...(delimiter === undefined ? {} : { delimiter }),
           ...(options.nullValues === undefined ? {} : { nullValues: options.nullValues }),
+          ...(options.numberColumns === undefined ? {} : { numberColumns: options.numberColumns }),
         });
       } else {
         yield* readJsonl(source, readOptions);

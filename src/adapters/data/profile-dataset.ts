@@ -20,7 +20,7 @@ import {
 import { openModelPredictor } from '../onnx/model-predictor.js';
 import { serializeProfile } from '../../core/profile/profile-schema.js';
 import type { DatasetSchema } from '../../core/schema/dataset-schema.js';
-import { expandDataPaths, readDataset } from './open-dataset.js';
+import { expandDataPaths, numberColumnsOf, readDataset } from './open-dataset.js';
 import { readingTask } from '../progress/progress-reporters.js';
 import { silentProgress, type ProgressReporter } from '../../core/progress/progress-port.js';
 
@@ -62,6 +62,7 @@ export async function profileDataset(options: {
     const events = readDataset(file.path, {
       displayName: file.displayName,
       onBytes: reading.onBytes,
+      numberColumns: numberColumnsOf(options.schema),
       ...(options.nullValues !== undefined && { nullValues: options.nullValues }),
     });
     for await (const event of reading.count(events)) {

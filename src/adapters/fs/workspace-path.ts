@@ -10,7 +10,7 @@
  * (the CLI, tests) the nearest directory at or above the working directory that holds `.git` (the
  * repository root), else the working directory itself.
  */
-import { realpath, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../../core/errors.js';
 import { toDisplayPath } from './display-path.js';
@@ -71,6 +71,20 @@ export async function confinePath(options: {
       "file of the runner's can be read into annotations, summaries or comments).",
     { location: { file: options.origin.file ?? shown, field: options.origin.field } },
   );
+}
+
+/**
+ * Reads a file named by configuration or an input once `confinePath` allowed it: for the openers
+ * that read a whole file (a profile, a report, a promotion file). Errors are Node's, for the caller
+ * to word (ENOENT and the like); a path outside the workspace is the `ConfigError` above.
+ */
+export async function readWorkspaceFile(options: {
+  readonly path: string;
+  readonly cwd: string;
+  readonly origin: PathOrigin;
+  readonly env?: NodeJS.ProcessEnv;
+}): Promise<Buffer> {
+  return readFile(await confinePath(options));
 }
 
 function isInside(candidate: string, root: string): boolean {

@@ -51,17 +51,21 @@ export interface ActionsProgressOptions {
   readonly write: (line: string) => void;
   /** At least this long between lines (default 10 s), unless a tenth of the work was crossed. */
   readonly intervalMs?: number;
+  /** Nothing is shown for work shorter than this (default 2 s): a log is not a progress bar. */
+  readonly quietMs?: number;
   readonly clock?: Clock;
 }
 
 /** Progress in an Actions log: `::group::`, a line every 10 s or 10%, the last line, `::endgroup::`. */
 export function actionsProgress(options: ActionsProgressOptions): ProgressReporter {
   const intervalMs = options.intervalMs ?? 10_000;
+  const quietMs = options.quietMs ?? 2_000;
   const clock = options.clock ?? systemClock;
   return {
     start(label, totals): ProgressTask {
       const t = tracker(label, totals, clock);
-      let lastAt = clock.now();
+      const startedAt = clock.now();
+      let lastAt = startedAt;
       let lastTenth = 0;
       let lines = 0;
       let last = '';
@@ -81,6 +85,7 @@ export function actionsProgress(options: ActionsProgressOptions): ProgressReport
           const fraction = fractionDone(t.state());
           const tenth = fraction === null ? 0 : Math.floor(fraction * 10);
           const now = clock.now();
+          if (now - startedAt < quietMs) return;
           if (now - lastAt >= intervalMs || tenth > lastTenth) {
             lastAt = now;
             lastTenth = Math.max(lastTenth, tenth);

@@ -18,6 +18,7 @@ import type { driftOptions } from '../command-definitions.js';
 import { findConfig } from '../find-config.js';
 import { refuseOverwrite } from '../output-files.js';
 import { cliWording } from '../../core/option-wording.js';
+import { progressFor } from '../../adapters/progress/progress-reporters.js';
 
 export async function runDrift({ values }: CommandInput<typeof driftOptions>): Promise<number> {
   const failOn = values['fail-on'];
@@ -51,6 +52,7 @@ export async function runDrift({ values }: CommandInput<typeof driftOptions>): P
     workDir: path.join(cwd, '.mlops', 'drift'),
     logger,
     wording: cliWording,
+    progress: progressFor({ quiet: values.quiet }),
   });
   if (values['issue-out'] !== undefined) {
     await writeFileAtomic(path.resolve(cwd, values['issue-out']), result.issueBody);

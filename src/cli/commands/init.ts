@@ -1,8 +1,10 @@
 /**
  * `mlops init`: sets up a model's repository. Asks nothing: from flags and the data it writes
- * `mlops.yml`, a `schema.yml` inferred from the data (as `mlops schema infer` does) and the starter
- * workflows in `.github/workflows/`, then prints what is left to set on GitHub. Everything is
- * read and checked before anything is written: a refusal writes nothing.
+ * `mlops.yml`, a `schema.yml` inferred from the data (as `mlops schema infer` does), the starter
+ * workflows in `.github/workflows/` (training on GitHub-hosted ubuntu-latest, or on the self-hosted
+ * runners `--gpu-runner-labels` names) and `.mlops/` in `.gitignore`, then prints what is left to
+ * set on GitHub. Everything is read and checked before anything is written: a refusal writes
+ * nothing.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';

@@ -18,6 +18,7 @@ import type { CommandInput } from '../command-definition.js';
 import type { profileMergeOptions, profileOptions } from '../command-definitions.js';
 import { findConfig } from '../find-config.js';
 import { refuseOverwrite } from '../output-files.js';
+import { progressFor } from '../../adapters/progress/progress-reporters.js';
 
 const write = (file: string, profile: DataProfile) =>
   writeFileAtomic(file, `${JSON.stringify(serializeProfile(profile))}\n`);
@@ -76,6 +77,7 @@ export async function runProfile({ values }: CommandInput<typeof profileOptions>
     schema,
     nullValues: loaded?.config.data['null-values'],
     logger: createConsoleLogger(),
+    progress: { reporter: progressFor({ quiet: values.quiet }), label: 'profile' },
   });
   if (values.model !== undefined) {
     if (!loaded) {

@@ -5,6 +5,7 @@ import type { CommandInput } from '../command-definition.js';
 import type { validateOptions } from '../command-definitions.js';
 import { findConfig } from '../find-config.js';
 import { refuseOverwrite } from '../output-files.js';
+import { progressFor } from '../../adapters/progress/progress-reporters.js';
 
 export async function runValidate({
   values,
@@ -25,6 +26,7 @@ export async function runValidate({
     report: values.report,
     maxExamplesPerRule: values['max-examples'],
     logger: values.quiet ? { ...logger, info: () => undefined } : logger,
+    progress: progressFor({ quiet: values.quiet }),
   });
   if (!values.quiet) {
     for (const violation of result.violations.slice(0, maxLines)) {

@@ -278,6 +278,13 @@ export const mlopsConfigSchema = z
           .describe(
             'Class order of the model outputs (default: the model metadata, else the schema)',
           ),
+        'positive-class': z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            "Binary classification: the class precision, recall, F1, ROC AUC, PR AUC and Brier score are computed for (default: the second class, the schema target's second value)",
+          ),
         metrics: z
           .array(z.string().min(1))
           .optional()

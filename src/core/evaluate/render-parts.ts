@@ -6,14 +6,26 @@
  */
 import { escapeUserText } from '../markdown/escape.js';
 import {
+  comparisonFormatLegend,
   formatCount,
+  formatDelta,
+  formatInterval,
+  formatParameter,
   formatPercent,
   formatPValue,
-  formatSigned,
   formatValue,
   valueFormatLegend,
 } from '../markdown/number-format.js';
 import type { MarkdownBlock } from '../markdown/truncate.js';
+import {
+  compareDelta,
+  compareMetrics,
+  metricDirection,
+  orderMetrics,
+  overallVerdict,
+  type Direction,
+  type MetricComparison,
+} from './comparison.js';
 import type { EvaluationReport, GateResult, MetricDelta } from './report.js';
 
 /** Longest shown form of each kind of user value; the report artifact keeps them whole. */
@@ -75,24 +87,104 @@ export function gateVerdict(gates: readonly GateResult[]): string {
   return `${plural(count('passed'))} passed, ${skipped} skipped`;
 }
 
+/** Sign of the heading: ❌ a gate failed, ⚠️ nothing gates the merge, ✅ every gate held. */
+function headingIcon(report: EvaluationReport): string {
+  if (!report.passed) return '❌';
+  return report.gates.length === 0 ? '⚠️' : '✅';
+}
+
+function metricList(comparisons: readonly MetricComparison[], withDelta: boolean): string {
+  const shown = comparisons.slice(0, 8).map((comparison) => {
+    const name = metricName(comparison.metric);
+    if (!withDelta) return name;
+    const direction =
+      comparison.direction === 'unknown' ? '' : `, ${directionWords[comparison.direction]}`;
+    return `**${name}** ${formatDelta(comparison.delta.delta)}${direction}`;
+  });
+  if (comparisons.length > shown.length) shown.push(`${comparisons.length - shown.length} more`);
+  return shown.join(', ');
+}
+
+const directionWords: Record<'higher' | 'lower', string> = {
+  higher: 'higher is better',
+  lower: 'lower is better',
+};
+
+/** "the candidate is worse than production v1.0.0": the comparison in one phrase. */
+export function comparisonPhrase(report: EvaluationReport): string {
+  if (report.baseline === null) return 'first evaluation, no baseline to compare with';
+  const baseline = modelLabel(report.baseline.label);
+  const candidate = modelLabel(report.candidate.label);
+  switch (overallVerdict(compareMetrics(report))) {
+    case 'better':
+      return `${candidate} is better than ${baseline}`;
+    case 'worse':
+      return `${candidate} is worse than ${baseline}`;
+    case 'mixed':
+      return `${candidate} is better on some metrics and worse on others than ${baseline}`;
+    case 'no-difference':
+      return `no significant difference between ${candidate} and ${baseline}`;
+  }
+}
+
+/**
+ * The decision first: the heading says how the candidate compares (better, worse, mixed, no
+ * significant difference) and whether the gates held; then which metrics made it so, then each
+ * gate, or a warning that none is configured.
+ */
 export function verdictBlocks(report: EvaluationReport): MarkdownBlock[] {
   const model = escapeUserText(report.model, limits.model);
-  const failed = failedGates(report);
-  const heading = report.passed
-    ? `### ✅ ${model} passed evaluation: ${gateVerdict(report.gates)}`
-    : `### ❌ ${model} failed evaluation: ${gateVerdict(report.gates)}`;
+  const gates =
+    report.gates.length === 0
+      ? 'no gates configured'
+      : report.passed
+        ? `gates passed (${gateCounts(report.gates)})`
+        : `gates failed (${gateCounts(report.gates)})`;
+  const heading = `### ${headingIcon(report)} ${model}: ${comparisonPhrase(report)}; ${gates}`;
   const blocks: MarkdownBlock[] = [{ kind: 'text', text: heading }];
-  if (failed.length > 0) {
-    // The failing gates with their numbers: the first thing a reviewer needs, kept above the fold.
-    const shown = failed.slice(0, 5);
-    const lines = shown.map(
-      (gate) => `- ❌ **${gateName(gate)}**: ${escapeUserText(gate.detail, limits.detail)}`,
-    );
-    if (failed.length > shown.length) {
-      lines.push(`- … and ${failed.length - shown.length} more failed gates (see the gate list)`);
-    }
-    blocks.push({ kind: 'text', text: lines.join('\n') });
+
+  if (report.baseline !== null) {
+    const comparisons = compareMetrics(report);
+    const of = (outcome: MetricComparison['outcome']): MetricComparison[] =>
+      comparisons.filter((comparison) => comparison.outcome === outcome);
+    const lines: string[] = [];
+    if (of('worse').length > 0) lines.push(`🔴 Significantly worse: ${metricList(of('worse'), true)}.`);
+    if (of('better').length > 0)
+      lines.push(`🟢 Significantly better: ${metricList(of('better'), true)}.`);
+    if (of('changed').length > 0)
+      lines.push(
+        `Significantly changed, direction unknown: ${metricList(of('changed'), true)} (set greater-is-better on a gate to say which way is better).`,
+      );
+    if (of('no-difference').length > 0)
+      lines.push(`No significant difference: ${metricList(of('no-difference'), false)}.`);
+    if (lines.length > 0) blocks.push({ kind: 'text', text: lines.join('\\\n') });
   }
+
+  if (report.gates.length === 0) {
+    blocks.push({
+      kind: 'text',
+      text:
+        '> [!WARNING]\n' +
+        '> No gates are configured, so this check passes whatever the metrics say. Add gates under ' +
+        '`evaluate.gates` in mlops.yml, for example `{ metric: roc_auc, max-drop: 0.01 }` or ' +
+        '`{ metric: recall, min: 0.9 }` (see the README).',
+    });
+    return blocks;
+  }
+  // Every gate with its numbers, failed ones first: the decision a reviewer checks.
+  const ordered = [
+    ...report.gates.filter((gate) => gate.status === 'failed'),
+    ...report.gates.filter((gate) => gate.status !== 'failed'),
+  ];
+  const shown = ordered.slice(0, 8);
+  const lines = shown.map(
+    (gate) =>
+      `- ${statusIcon[gate.status]} **${gateName(gate)}**: ${escapeUserText(gate.detail, limits.detail)}`,
+  );
+  if (ordered.length > shown.length) {
+    lines.push(`- … and ${ordered.length - shown.length} more gates (see the gate list)`);
+  }
+  blocks.push({ kind: 'text', text: lines.join('\n') });
   return blocks;
 }
 
@@ -123,11 +215,19 @@ export function identityBlock(report: EvaluationReport): MarkdownBlock {
       ? `Evaluated on ${data}.`
       : `Compared with ${modelLabel(report.baseline.label)} (${digest(report.baseline.digest)}) on the same ${data}.`,
   );
-  // Two lines of one paragraph: a trailing backslash is a hard line break in GFM.
+  if (report.task === 'binary-classification' && report.positiveClass != null) {
+    lines.push(
+      `Positive class: **${escapeUserText(report.positiveClass, limits.label)}** (precision, recall, F1, ROC AUC, PR AUC and Brier score are computed for it; set \`evaluate.positive-class\` to change it).`,
+    );
+  }
+  // Lines of one paragraph: a trailing backslash is a hard line break in GFM.
   return { kind: 'text', text: lines.join('\\\n') };
 }
 
-/** The metrics of the table, in order: chosen ones, else the compared ones, then gated ones. */
+/**
+ * The metrics of the table: chosen ones, else the compared ones and the rest, plus gated ones; in
+ * one fixed order (the task's canonical order, then the others), so comments line up over time.
+ */
 export function shownMetrics(
   report: EvaluationReport,
   metricsToShow?: readonly string[],
@@ -139,7 +239,7 @@ export function shownMetrics(
   // A gated metric is always visible, so the table shows why a gate failed.
   for (const gate of report.gates)
     if (Object.hasOwn(candidate, gate.metric)) shown.add(gate.metric);
-  return [...shown];
+  return orderMetrics(report.task, [...shown]);
 }
 
 /** ✅ when a metric's gates all passed, ❌ when one failed, — when none applied. */
@@ -159,6 +259,20 @@ export function intervalHeader(report: EvaluationReport): string {
   return `${formatPercent(report.bootstrap.confidence)} interval`;
 }
 
+/** "↑ higher", "↓ lower", "?": which way is better, in the table's second column. */
+export function directionCell(direction: Direction): string {
+  if (direction === 'higher') return '↑ higher';
+  if (direction === 'lower') return '↓ lower';
+  return '?';
+}
+
+const outcomeCell: Record<MetricComparison['outcome'], string> = {
+  better: '🟢 better',
+  worse: '🔴 worse',
+  changed: 'changed',
+  'no-difference': 'not significant',
+};
+
 export function metricTableBlocks(
   report: EvaluationReport,
   metricsToShow?: readonly string[],
@@ -166,6 +280,8 @@ export function metricTableBlocks(
   const metrics = shownMetrics(report, metricsToShow);
   const candidate = report.candidate.metrics.values;
   const candidateLabel = modelLabel(report.candidate.label);
+  const direction = (metric: string): string =>
+    directionCell(metricDirection(metric, report.metricDirections));
   if (report.baseline === null) {
     const skipped = report.gates.filter((gate) => gate.status === 'skipped').length;
     const note = escapeUserText(report.baselineNote ?? 'none was given', limits.note);
@@ -173,10 +289,11 @@ export function metricTableBlocks(
       {
         kind: 'table',
         table: {
-          header: ['Metric', candidateLabel, 'Gate'],
-          align: ['left', 'right', 'center'],
+          header: ['Metric', 'Better', candidateLabel, 'Gate'],
+          align: ['left', 'left', 'right', 'center'],
           rows: metrics.map((metric) => [
             metricName(metric),
+            direction(metric),
             value(candidate, metric),
             metricGateIcon(report, metric),
           ]),
@@ -202,21 +319,27 @@ export function metricTableBlocks(
     const b = baseline[metric];
     let shownDelta = '—';
     let interval = '—';
+    let change = '—';
     if (delta !== undefined) {
-      shownDelta = delta.significant
-        ? `**${formatSigned(delta.delta)}**`
-        : formatSigned(delta.delta);
-      interval = `[${formatSigned(delta.interval[0])}, ${formatSigned(delta.interval[1])}]`;
+      const comparison = compareDelta(delta, report.metricDirections);
+      // Bold goes with a mark only: a significant change of a known direction.
+      const marked = comparison.outcome === 'better' || comparison.outcome === 'worse';
+      shownDelta = marked ? `**${formatDelta(delta.delta)}**` : formatDelta(delta.delta);
+      interval = formatInterval(delta.interval);
+      change = outcomeCell[comparison.outcome];
     } else if (c !== undefined && b !== undefined) {
       // Compared without a bootstrap (e.g. a metric a resample cannot compute): no interval.
-      shownDelta = formatSigned(c - b);
+      shownDelta = formatDelta(c - b);
+      change = 'not tested';
     }
     return [
       metricName(metric),
+      direction(metric),
       value(baseline, metric),
       value(candidate, metric),
       shownDelta,
       interval,
+      change,
       metricGateIcon(report, metric),
     ];
   });
@@ -225,31 +348,54 @@ export function metricTableBlocks(
     {
       kind: 'table',
       table: {
-        header: ['Metric', baselineLabel, candidateLabel, 'Δ', intervalHeader(report), 'Gate'],
-        align: ['left', 'right', 'right', 'right', 'center', 'center'],
+        header: [
+          'Metric',
+          'Better',
+          baselineLabel,
+          candidateLabel,
+          'Δ',
+          intervalHeader(report),
+          'Change',
+          'Gate',
+        ],
+        align: ['left', 'left', 'right', 'right', 'right', 'center', 'left', 'center'],
         rows,
       },
     },
     {
       kind: 'text',
       text:
-        `Δ = ${candidateLabel} − ${baselineLabel}; **bold** Δ: significant, its ${intervalHeader(report)} ` +
-        `(paired bootstrap over the same records, ${formatCount(resamples)} resamples, seed ${seed}) excludes 0. ` +
-        `${valueFormatLegend}.`,
+        `Δ = ${candidateLabel} − ${baselineLabel}. 🟢 better / 🔴 worse (Δ in **bold**): the ${intervalHeader(report)} ` +
+        `of Δ (paired bootstrap over the same records, ${formatCount(resamples)} resamples, seed ${seed}) excludes 0, ` +
+        `in the metric's better or worse direction. ${comparisonFormatLegend}.`,
     },
   ];
 }
 
+/**
+ * McNemar's exact test, and why it can disagree with the bootstrap on accuracy: the bootstrap
+ * interval is a percentile interval of the accuracy difference over resampled records, McNemar's
+ * test counts only the records the models disagree on and is exact, so conservative when those
+ * are few. Near the boundary one can reject and the other not; the text says so instead of
+ * leaving a reader with two contradicting numbers.
+ */
 export function mcnemarBlock(report: EvaluationReport): MarkdownBlock | null {
   if (report.mcnemar === null || report.baseline === null) return null;
   const { baselineOnly, candidateOnly, pValue } = report.mcnemar;
-  return {
-    kind: 'text',
-    text:
-      `McNemar's exact test on accuracy: ${modelLabel(report.baseline.label)} alone right on ` +
-      `${formatCount(baselineOnly)} records, ${modelLabel(report.candidate.label)} alone on ${formatCount(candidateOnly)}; ` +
-      `${formatPValue(pValue)} (two-sided${pValue < 0.05 ? ', the two models differ' : ''}).`,
-  };
+  const alpha = 1 - report.bootstrap.confidence;
+  const rejects = pValue < alpha;
+  let text =
+    `McNemar's exact test on accuracy: ${modelLabel(report.baseline.label)} alone right on ` +
+    `${formatCount(baselineOnly)} records, ${modelLabel(report.candidate.label)} alone on ${formatCount(candidateOnly)}; ` +
+    `${formatPValue(pValue)} (two-sided${rejects ? `, the two models differ at the ${formatParameter(alpha)} level` : ''}).`;
+  const accuracy = report.deltas.find((delta) => delta.metric === 'accuracy');
+  if (accuracy !== undefined && accuracy.significant !== rejects) {
+    const discordant = formatCount(baselineOnly + candidateOnly);
+    text += accuracy.significant
+      ? ` The bootstrap marks the accuracy change significant but McNemar's test does not: the test looks only at the ${discordant} records where the models disagree and is exact, so it is more cautious with few of them. Treat the accuracy change as borderline.`
+      : ` McNemar's test finds a difference but the bootstrap interval of the accuracy change includes 0: the two measure different things (which records change versus how much accuracy moves) and disagree near the boundary. Treat the accuracy change as borderline.`;
+  }
+  return { kind: 'text', text };
 }
 
 const githubRunUrl =

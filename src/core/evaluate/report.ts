@@ -80,6 +80,12 @@ export interface EvaluationReport {
   readonly model: string;
   readonly task: Task;
   readonly classes: readonly string[] | null;
+  /**
+   * Binary classification: the class that precision, recall, F1, ROC AUC, PR AUC and Brier score
+   * are computed for (`evaluate.positive-class`, by default the schema target's second value).
+   * Absent in reports written before it was recorded, and for other tasks.
+   */
+  readonly positiveClass?: string | null;
   readonly rows: number;
   readonly data: readonly { readonly path: string; readonly digest: string }[];
   readonly candidate: ModelInfo & { readonly metrics: MetricSet };
@@ -87,6 +93,11 @@ export interface EvaluationReport {
   /** Why there is no baseline, when there is none ("no production version yet", "baseline: none"). */
   readonly baselineNote: string | null;
   readonly deltas: readonly MetricDelta[];
+  /**
+   * Which direction is better for metrics the built-in list does not know (from a gate's
+   * `greater-is-better`); built-in metrics need no entry.
+   */
+  readonly metricDirections?: Readonly<Record<string, 'higher' | 'lower'>>;
   readonly mcnemar: McNemarResult | null;
   readonly slices: readonly SliceResult[];
   readonly gates: readonly GateResult[];

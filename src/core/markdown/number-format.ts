@@ -7,6 +7,10 @@
 export const valueFormatLegend =
   'Values are rounded to 4 decimal places (scientific notation below 0.0001 or from 10⁹)';
 
+/** The legend of a comparison table, whose differences are always in `formatDelta`'s format. */
+export const comparisonFormatLegend =
+  'Values and differences are rounded to 4 decimal places; a difference that rounds to 0 keeps its sign (+0.0000)';
+
 const decimals = 4;
 
 /**
@@ -28,6 +32,24 @@ export function formatSigned(value: number): string {
   const text = formatValue(value);
   if (Number.isNaN(value) || value === 0) return text;
   return value > 0 ? `+${text}` : text;
+}
+
+/**
+ * A difference in a comparison table: always 4 decimal places and a sign, never scientific
+ * notation, so a column of deltas and intervals reads in one format ("[-0.0226, +0.0000]", not
+ * "[-0.0226, +1.113e-7]"). A non-zero difference smaller than 0.00005 keeps its sign
+ * ("+0.0000"), so an interval bound just above 0 still reads as above 0.
+ */
+export function formatDelta(value: number): string {
+  if (!Number.isFinite(value) || Math.abs(value) >= 1e9) return formatSigned(value);
+  if (value === 0) return (0).toFixed(decimals);
+  const text = Math.abs(value).toFixed(decimals);
+  return `${value > 0 ? '+' : '-'}${text}`;
+}
+
+/** A confidence interval of a difference, in `formatDelta`'s format. */
+export function formatInterval(interval: readonly [number, number]): string {
+  return `[${formatDelta(interval[0])}, ${formatDelta(interval[1])}]`;
 }
 
 /**

@@ -4,6 +4,7 @@
  * surprises) because a schema is a promise about the data.
  */
 import type { Cell } from '../data/batch.js';
+import { parseDecimal } from '../data/number-text.js';
 import { parseDateTime } from '../schema/datetime.js';
 
 export const invalid: unique symbol = Symbol('invalid');
@@ -24,35 +25,13 @@ const infWords = new Map([
   ['-Infinity', -Infinity],
 ]);
 
-/** Decimal number grammar: [+-] digits [. digits] [e [+-] digits], at least one digit. */
+/**
+ * Decimal number grammar: [+-] digits [. digits] [e [+-] digits], at least one digit; the value is
+ * `Number(text)`'s, read in place without a second pass (data/number-text.ts).
+ */
 export function parseNumberText(text: string): number | Invalid | Missing {
-  const n = text.length;
-  let i = 0;
-  let c = text.charCodeAt(0);
-  if (c === 43 || c === 45) c = text.charCodeAt(++i);
-  let digits = 0;
-  while (c >= 48 && c <= 57) {
-    digits++;
-    c = text.charCodeAt(++i);
-  }
-  if (c === 46) {
-    c = text.charCodeAt(++i);
-    while (c >= 48 && c <= 57) {
-      digits++;
-      c = text.charCodeAt(++i);
-    }
-  }
-  if (digits > 0 && (c === 101 || c === 69)) {
-    c = text.charCodeAt(++i);
-    if (c === 43 || c === 45) c = text.charCodeAt(++i);
-    let exponentDigits = 0;
-    while (c >= 48 && c <= 57) {
-      exponentDigits++;
-      c = text.charCodeAt(++i);
-    }
-    if (exponentDigits === 0) return invalid;
-  }
-  if (digits > 0 && i === n) return +text;
+  const value = parseDecimal(text, 0, text.length);
+  if (value === value) return value;
   if (nanWords.has(text)) return missing;
   return infWords.get(text) ?? invalid;
 }
