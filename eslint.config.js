@@ -3,7 +3,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'dist.*/', 'node_modules/', 'coverage/', 'bench/out/', 'demo-output/', '**/*.d.ts'] },
+  {
+    ignores: [
+      'dist/',
+      'dist.*/',
+      'node_modules/',
+      'coverage/',
+      'bench/out/',
+      'demo-output/',
+      '**/*.d.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -12,7 +12,11 @@
 //   7. evaluate v2         against production (the local registry's production version)
 //   8. publish v1.1.0
 //   9. drift               on a drifted batch against production's reference profile
-//  10. registry show       what the registry holds now
+//  10. serve               mlops serve (production, v1.0.0) answers the evaluation records, one
+//                          request each (eval-<n>), then drains its prediction log on SIGTERM
+//  11. drift on the log    the prediction log as current data: the model saw what it was trained
+//                          on, so no drift
+//  12. registry show       what the registry holds now
 //
 // Output (demo-output/, git-ignored; MLOPS_DEMO_OUTPUT=<dir> writes elsewhere):
 //   work/                the copy of examples/breast-cancer the steps run in
@@ -23,6 +27,8 @@
 //                        accepts it (the columns only have min: 0), so only a drift check can
 //                        notice: 10 of the profile's 31 columns (30 features and the label),
 //                        a share of 0.32, is moderate drift (0.25 <= share < 0.5).
+//   serve-drift-report.json
+//                        drift of the served requests (the prediction log) against production
 //   drift-report.json, drift-issue.md
 //                        the drift report and the issue the check-drift action would open
 //   pr-comment-v1.md, pr-comment-v2.md
@@ -33,7 +39,7 @@
 //   summary.txt          one line per step with its duration
 //
 // It needs a build (`npm run demo` builds first) and takes a few seconds.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -134,6 +140,82 @@ async function writeDriftedBatch(source, target) {
   return rows.length;
 }
 
+/** A CSV without quoted fields as records: numbers where the text is one. */
+async function readCsvRecords(file) {
+  const [header = '', ...rows] = (await readFile(file, 'utf8')).trimEnd().split(/\r?\n/);
+  const names = header.split(',');
+  return rows.map((row) =>
+    Object.fromEntries(
+      row
+        .split(',')
+        .map((text, i) => [
+          names[i],
+          text !== '' && Number.isFinite(Number(text)) ? Number(text) : text,
+        ]),
+    ),
+  );
+}
+
+/**
+ * Starts `mlops serve` in the work folder, sends each record as one :predict request named
+ * eval-<n>, then stops it with SIGTERM and checks that it exited 0 having logged every record.
+ */
+async function serveStep(name, records) {
+  const number = summary.length + 1;
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--poll', '0'], {
+    cwd: work,
+    env: childEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise((resolve, reject) => {
+    const onData = (chunk) => {
+      output += chunk.toString();
+      const match = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match) resolve(match[1]);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`mlops serve exited with ${code}:\n${output}`)));
+  });
+  const labels = new Map();
+  const features = (record) =>
+    Object.fromEntries(Object.entries(record).filter(([column]) => column !== 'diagnosis'));
+  // Eight at a time, as a client pool would: the server answers 503 beyond --max-in-flight.
+  let next = 0;
+  const client = async () => {
+    while (next < records.length) {
+      const n = next++;
+      const response = await fetch(`${url}/v1/models/${model}:predict`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': `eval-${n}` },
+        body: JSON.stringify({ instances: [features(records[n])] }),
+      });
+      if (response.status !== 200) {
+        throw new Error(`request eval-${n}: ${response.status} ${await response.text()}`);
+      }
+      const answer = await response.json();
+      labels.set(`eval-${n}`, answer.predictions[0].label);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, client));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const code = await exited;
+  if (code !== 0 || !output.includes(`${records.length} predictions logged`)) {
+    process.stdout.write(`\n${number}. ${name}: mlops serve ended with ${code}\n${output}`);
+    process.exit(1);
+  }
+  const correct = records.filter(
+    (record, n) => labels.get(`eval-${n}`) === record.diagnosis,
+  ).length;
+  const seconds = (performance.now() - t0) / 1000;
+  const line = `${String(number).padStart(2)}. ${name.padEnd(18)} ${seconds.toFixed(2).padStart(6)} s  ${records.length} records answered by ${url} (${correct} predicted as labelled); prediction log in .mlops/predictions`;
+  summary.push(line);
+  process.stdout.write(`${line}\n`);
+}
+
 await rm(out, { recursive: true, force: true });
 await mkdir(out, { recursive: true });
 await cp(example, work, { recursive: true });
@@ -182,6 +264,24 @@ await step(`drift (${driftedRows} rows)`, [
 ]);
 // end of drift step -----------------------------------------------------------------------------
 
+// serve step ------------------------------------------------------------------------------------
+// `mlops serve` serves the production version (v1.0.0) on a free loopback port; the evaluation
+// records are sent as requests, one record each, named eval-<n> (x-request-id), as a client with
+// its own ids would. SIGTERM drains: every answered record is in the prediction log, which the
+// next step reads as drift data, and against which the evaluation labels "arrive later".
+const evalRecords = await readCsvRecords(path.join(work, 'data', 'eval.csv'));
+await serveStep(`serve (${evalRecords.length} requests)`, evalRecords);
+await step('drift on the log', [
+  'drift',
+  '--current',
+  path.join('.mlops', 'predictions', '*.jsonl'),
+  '--report',
+  path.join(out, 'serve-drift-report.json'),
+  '--fail-on',
+  'never',
+]);
+// end of serve step -----------------------------------------------------------------------------
+
 await step('registry show', ['registry', 'show', model], {
   after: (result) => writeFile(path.join(out, 'registry.txt'), result.stdout),
 });
@@ -190,5 +290,5 @@ const total = (performance.now() - started) / 1000;
 const totalLine = `total ${total.toFixed(2)} s`;
 await writeFile(path.join(out, 'summary.txt'), `${[...summary, totalLine].join('\n')}\n`);
 process.stdout.write(
-  `\n${totalLine}. Output in ${path.relative(process.cwd(), out) || '.'}/: pr-comment-v1.md, pr-comment-v2.md, evaluate-v1.json, evaluate-v2.json, drift-report.json, drift-issue.md, registry.txt, summary.txt\n`,
+  `\n${totalLine}. Output in ${path.relative(process.cwd(), out) || '.'}/: pr-comment-v1.md, pr-comment-v2.md, evaluate-v1.json, evaluate-v2.json, drift-report.json, drift-issue.md, serve-drift-report.json, registry.txt, summary.txt\n`,
 );

@@ -21,6 +21,7 @@ const commands = [
   'check-drift',
   'check-performance',
   'doctor',
+  'profile-data',
 ] as const;
 
 type Command = (typeof commands)[number];

@@ -20,6 +20,11 @@ import { metadataList, metadataTask } from '../core/onnx/model-metadata.js';
 import { evaluateGates } from '../core/evaluate/gates.js';
 import type { EvaluationReport, ModelInfo, Task } from '../core/evaluate/report.js';
 import { computeSlices } from '../core/evaluate/slices.js';
+import {
+  classesPositiveLast,
+  positiveClassIndex,
+  positiveLast,
+} from '../core/evaluate/positive-class.js';
 import type { Logger } from '../core/logger.js';
 import {
   defaultMetrics,
@@ -156,16 +161,31 @@ export async function evaluate(
 
   const truth = matrix.target;
   const metricNames = settings.metrics ?? defaultMetrics(task);
+  // Binary metrics are computed for the positive class: the configured one, else the second.
+  const positive =
+    task === 'binary-classification' && classes !== null
+      ? positiveClassIndex(classes, settings['positive-class'], { file: loaded.displayPath })
+      : 1;
+  const reportClasses =
+    task === 'binary-classification' && classes !== null
+      ? classesPositiveLast(classes, positive)
+      : classes;
   // Prepared once (sorting for ROC AUC and the like), then scored under many weightings: the
   // full set, each bootstrap resample, each slice.
   const evaluatorOf = (scores: Scores): MetricEvaluator =>
     truth.kind === 'classes'
-      ? prepareMetrics(task, {
-          truth: truth.labels,
-          predicted: scores.labels ?? new Int32Array(matrix.rows),
-          probabilities: scores.probabilities,
-          classes: truth.classes,
-        })
+      ? prepareMetrics(
+          task,
+          positiveLast(
+            {
+              truth: truth.labels,
+              predicted: scores.labels ?? new Int32Array(matrix.rows),
+              probabilities: scores.probabilities,
+              classes: truth.classes,
+            },
+            task === 'binary-classification' ? positive : 1,
+          ),
+        )
       : prepareMetrics(task, {
           truth: truth.values,
           predicted: scores.values ?? new Float64Array(matrix.rows),
@@ -227,7 +247,10 @@ export async function evaluate(
     reportVersion: 1,
     model: config.model.name,
     task,
-    classes,
+    classes: reportClasses,
+    ...(task === 'binary-classification' && reportClasses !== null
+      ? { positiveClass: reportClasses[1] ?? null }
+      : {}),
     rows: matrix.rows,
     data: await Promise.all(
       files.map(async (file) => ({
@@ -242,6 +265,7 @@ export async function evaluate(
         : null,
     baselineNote: resolved.kind === 'none' ? resolved.note : null,
     deltas,
+    ...directionsOfGates(settings.gates),
     mcnemar,
     slices,
     gates,
@@ -294,6 +318,22 @@ function reorder(matrix: FeatureMatrix, features: readonly string[], model: stri
       out[r * features.length + f] = matrix.x[r * F + (index[f] ?? 0)] ?? Number.NaN;
   }
   return out;
+}
+
+/**
+ * The better direction of metrics the built-in list does not know, from the gates that state it
+ * (`greater-is-better`), so the comment can mark their changes better or worse too.
+ */
+function directionsOfGates(
+  gates: readonly { readonly metric: string; readonly 'greater-is-better'?: boolean | undefined }[],
+): { metricDirections?: Record<string, 'higher' | 'lower'> } {
+  const directions: Record<string, 'higher' | 'lower'> = {};
+  for (const gate of gates) {
+    const stated = gate['greater-is-better'];
+    if (stated !== undefined && metricInfo(gate.metric) === undefined)
+      directions[gate.metric] = stated ? 'higher' : 'lower';
+  }
+  return Object.keys(directions).length === 0 ? {} : { metricDirections: directions };
 }
 
 function taskFromSchema(schema: DatasetSchema): Task {

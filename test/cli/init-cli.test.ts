@@ -5,7 +5,7 @@
  * refusals: an existing mlops.yml or schema.yml without --force is a user error (exit 2) that
  * writes nothing, an existing workflow is kept. Runs the built command (`npm run build` first).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -16,6 +16,15 @@ import { createWorkspace, type Workspace } from '../support/temp-workspace.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const starters = path.join(root, 'workflows');
+// The built command pins our reusable workflows to its own release tag (package.json's version).
+const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+  version: string;
+};
+/** A starter as init writes it: `@v1` of our workflows pinned to `@v<version>`, nothing else. */
+async function starter(name: string): Promise<string> {
+  const text = await readFile(path.join(starters, name), 'utf8');
+  return text.replaceAll(/(uses: mlops-actions\/mlops-actions\/\S+)@v1\n/g, `$1@v${version}\n`);
+}
 
 let ws: Workspace | undefined;
 afterEach(async () => {
@@ -67,10 +76,12 @@ describe('mlops init', { timeout: 60_000 }, () => {
     expect(names.length).toBeGreaterThan(0);
     expect((await readdir(w.path('.github/workflows'))).sort()).toEqual(names);
     for (const name of names) {
-      expect(await w.read(`.github/workflows/${name}`)).toBe(
-        await readFile(path.join(starters, name), 'utf8'),
-      );
+      expect(await w.read(`.github/workflows/${name}`)).toBe(await starter(name));
     }
+    // Pinned: the reusable workflow of this very version, not the moving major tag.
+    expect(await w.read('.github/workflows/mlops-drift.yml')).toContain(
+      `.github/workflows/mlops-drift.yml@v${version}\n`,
+    );
 
     expect(result.stdout).toContain('wrote mlops.yml: model bc, binary-classification');
     expect(result.stdout).toContain('target "diagnosis"');
@@ -133,17 +144,15 @@ describe('mlops init', { timeout: 60_000 }, () => {
     const expected = `'["self-hosted","linux","x64","gpu"]'`;
     for (const name of ['mlops-pull-request.yml', 'mlops-retrain.yml']) {
       const written = await w.read(`.github/workflows/${name}`);
-      const starter = await readFile(path.join(starters, name), 'utf8');
-      // Only the one value differs from the starter.
+      const pinned = await starter(name);
+      // Only the one value differs from the (pinned) starter.
       expect(written).toBe(
-        starter.replace(/(gpu-runner-labels: )'"ubuntu-latest"'/, `$1${expected}`),
+        pinned.replace(/(gpu-runner-labels: )'"ubuntu-latest"'/, `$1${expected}`),
       );
-      expect(written).not.toBe(starter);
+      expect(written).not.toBe(pinned);
     }
     for (const name of ['mlops-drift.yml', 'mlops-publish.yml', 'mlops-promote.yml']) {
-      expect(await w.read(`.github/workflows/${name}`)).toBe(
-        await readFile(path.join(starters, name), 'utf8'),
-      );
+      expect(await w.read(`.github/workflows/${name}`)).toBe(await starter(name));
     }
     expect(result.stdout).toContain('"Require approval for all external contributors"');
     expect(result.stdout).toContain('runner group');
@@ -245,7 +254,7 @@ describe('mlops init', { timeout: 60_000 }, () => {
     const schema = parseYaml(await w.read('schema.yml')) as SchemaFile;
     expect(schema.columns['mean radius']?.role).toBe('target');
     expect(await w.read('.github/workflows/mlops-drift.yml')).toBe(
-      await readFile(path.join(starters, 'mlops-drift.yml'), 'utf8'),
+      await starter('mlops-drift.yml'),
     );
   });
 

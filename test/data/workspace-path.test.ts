@@ -25,6 +25,7 @@ beforeAll(() => {
   mkdirSync(at('secret'));
   writeFileSync(at('secret/key'), 'SECRET\n');
   writeFileSync(at('repo/sub/data/ok.csv'), 'a\n1\n');
+  writeFileSync(at('repo/top.txt'), 'top\n');
   symlinkSync(at('secret/key'), at('repo/sub/data/link.csv'));
   symlinkSync(at('repo/sub/data/ok.csv'), at('repo/inside-link.csv'));
 });
@@ -71,8 +72,8 @@ describe('confinePath', () => {
     );
     // In a run, the workspace is GITHUB_WORKSPACE, even inside a larger repository.
     const env = { GITHUB_WORKSPACE: cwd };
-    await expect(confinePath({ path: '../inside-link.csv', cwd, origin, env })).rejects.toThrow(
-      'is outside the workspace',
+    await expect(confinePath({ path: '../top.txt', cwd, origin, env })).rejects.toThrow(
+      `the path "${at('repo/top.txt')}" is outside the workspace ${cwd}`,
     );
   });
 

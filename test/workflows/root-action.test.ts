@@ -24,6 +24,7 @@ const COMMANDS = [
   'check-drift',
   'check-performance',
   'doctor',
+  'profile-data',
 ];
 /** Step inputs the root action takes under another name: train's `command` is the step selector. */
 const RENAMED: Record<string, Record<string, string>> = { train: { command: 'train-command' } };

@@ -27,6 +27,7 @@ describe('the shipped workflows', () => {
         '.github/workflows/mlops-publish.yml',
         '.github/workflows/mlops-promote.yml',
         '.github/workflows/mlops-drift.yml',
+        '.github/workflows/mlops-drift-sharded.yml',
         '.github/workflows/mlops-monitor.yml',
         '.github/workflows/release.yml',
         'workflows/mlops-pull-request.yml',
@@ -83,6 +84,11 @@ const expectedPermissions: Record<string, Record<string, Record<string, string>>
     promote: { contents: 'write', 'pull-requests': 'read' },
   },
   '.github/workflows/mlops-drift.yml': {
+    drift: { contents: 'read', issues: 'write', actions: 'write' },
+  },
+  '.github/workflows/mlops-drift-sharded.yml': {
+    plan: {},
+    profile: { contents: 'read' },
     drift: { contents: 'read', issues: 'write', actions: 'write' },
   },
   '.github/workflows/mlops-monitor.yml': {

@@ -219,6 +219,16 @@ export function withRunnerLabels(text: string, labels: readonly string[]): strin
   return text.replace(LABELS_LINE, (_line, key: string) => `${key}'${value}'`);
 }
 
+/**
+ * The starters name our reusable workflows at `@v1`; the copy written pins them to this
+ * package's immutable release tag (`@v0.3.1`), which holds exactly the workflows and actions this
+ * version was tested with, where the major tag moves (and a 0.x release has no v1). Dependabot's
+ * github-actions updates bump the pin. From the sources (`dev`) the text is kept.
+ */
+export function pinToRelease(text: string, ref: string = RELEASE_REF): string {
+  return text.replace(/(uses: mlops-actions\/mlops-actions\/[^@\s]+)@v1\b/g, `$1@${ref}`);
+}
+
 /** `.mlops/` (local models, the local registry) must never be committed by `git add -A`. */
 async function ignoreMlopsFolder(root: string): Promise<string> {
   const file = path.join(root, '.gitignore');
@@ -355,7 +365,7 @@ export async function runInit({ values }: CommandInput<typeof initOptions>): Pro
       out.push(`kept .github/workflows/${starter.name} (it exists; --force overwrites it)`);
       continue;
     }
-    await writeFileAtomic(dest, withRunnerLabels(starter.text, gpuLabels));
+    await writeFileAtomic(dest, pinToRelease(withRunnerLabels(starter.text, gpuLabels)));
     out.push(`wrote .github/workflows/${starter.name}`);
   }
   out.push(await ignoreMlopsFolder(root));

@@ -250,7 +250,6 @@ class CsvTokenizer {
           }
           const fieldEnd = nextDelimiter < end ? nextDelimiter : end;
           if (count < width) {
-            let value: Cell = null;
             const kind = kinds[count] as number;
             let number = NaN;
             if (
@@ -266,29 +265,34 @@ class CsvTokenizer {
                   : parseShortInteger(text, start, fieldEnd);
             }
             if (number === number) {
-              value = number;
-            } else if (fieldEnd > start) {
-              // A cell of at most 4 ASCII characters packs into a small integer: look it up
-              // before allocating it, so that repeated codes and small numbers share one string.
-              let key = fieldEnd - start <= 4 ? 1 : 0;
-              for (let k = start; key > 0 && k < fieldEnd; k++) {
-                const code = text.charCodeAt(k);
-                key = code < 0x80 ? (key << 7) | code : 0;
-              }
-              if (key > 0) {
-                const known = shortCells.get(key);
-                if (known === undefined) {
-                  value = this.toCell(text.slice(start, fieldEnd), false);
-                  if (shortCells.size < MAX_SHORT_CELLS) shortCells.set(key, value);
-                } else value = known;
-              } else {
-                value = text.slice(start, fieldEnd);
-                if (nullSet !== undefined && fieldEnd - start <= maxNull && nullSet.has(value)) {
-                  value = null;
+              // Stored here, not through `value`: a number merged with strings into one
+              // variable would be boxed, one heap object per cell.
+              (cols[count] as Cell[])[row] = number;
+            } else {
+              let value: Cell = null;
+              if (fieldEnd > start) {
+                // A cell of at most 4 ASCII characters packs into a small integer: look it up
+                // before allocating it, so that repeated codes and small numbers share one string.
+                let key = fieldEnd - start <= 4 ? 1 : 0;
+                for (let k = start; key > 0 && k < fieldEnd; k++) {
+                  const code = text.charCodeAt(k);
+                  key = code < 0x80 ? (key << 7) | code : 0;
+                }
+                if (key > 0) {
+                  const known = shortCells.get(key);
+                  if (known === undefined) {
+                    value = this.toCell(text.slice(start, fieldEnd), false);
+                    if (shortCells.size < MAX_SHORT_CELLS) shortCells.set(key, value);
+                  } else value = known;
+                } else {
+                  value = text.slice(start, fieldEnd);
+                  if (nullSet !== undefined && fieldEnd - start <= maxNull && nullSet.has(value)) {
+                    value = null;
+                  }
                 }
               }
+              (cols[count] as Cell[])[row] = value;
             }
-            (cols[count] as Cell[])[row] = value;
           }
           count++;
           if (fieldEnd === end) break;

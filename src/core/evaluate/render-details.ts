@@ -15,6 +15,7 @@ import {
   shownMetrics,
   statusIcon,
 } from './render-parts.js';
+import { metricDirection } from './comparison.js';
 import type { EvaluationReport, MetricSet, SliceResult } from './report.js';
 
 /** Up to this many classes a confusion matrix is shown whole; beyond, its largest errors. */
@@ -30,9 +31,10 @@ function classLabel(label: string): string {
 }
 
 /**
- * Candidate (bars) and baseline (line) for the metrics of the table that lie in [0, 1], on one
- * 0–1 axis: a shared scale keeps the bars honest, and unbounded metrics (rmse, log_loss) would
- * flatten the rest. The table above carries the same numbers for renderers without xychart.
+ * Candidate (bars) and baseline (line) for the metrics of the table, on two charts: scores
+ * (higher is better, in [0, 1]) on a 0–1 axis, and losses and errors (lower is better) on an axis
+ * of their own, because a log loss of 0.3 on the accuracy's axis reads as a bad score, and an
+ * RMSE of 40 would flatten everything else. Each chart has its numbers in a table beside it.
  */
 export function chartSection(
   report: EvaluationReport,
@@ -40,37 +42,96 @@ export function chartSection(
 ): Details | null {
   const candidate = report.candidate.metrics.values;
   const baseline = report.baseline?.metrics.values;
-  const inUnitRange = (value: number | undefined): value is number =>
-    value !== undefined && Number.isFinite(value) && value >= 0 && value <= 1;
-  const metrics = shownMetrics(report, metricsToShow)
-    .filter(
-      (metric) =>
-        inUnitRange(candidate[metric]) &&
-        (report.baseline === null || inUnitRange(baseline?.[metric])),
-    )
+  const finite = (value: number | undefined): value is number =>
+    value !== undefined && Number.isFinite(value);
+  const usable = shownMetrics(report, metricsToShow).filter(
+    (metric) => finite(candidate[metric]) && (report.baseline === null || finite(baseline?.[metric])),
+  );
+  const inUnitRange = (metric: string): boolean =>
+    [candidate[metric], baseline?.[metric]].every(
+      (value) => value === undefined || (value >= 0 && value <= 1),
+    );
+  const scores = usable
+    .filter((metric) => metricDirection(metric, report.metricDirections) === 'higher')
+    .filter(inUnitRange)
     .slice(0, chartMetrics);
-  if (metrics.length === 0) return null;
-  const chart = renderXyBarChart({
-    title:
-      report.baseline === null
-        ? `${report.candidate.label}`
-        : `${report.candidate.label} (bars) vs ${report.baseline.label} (line)`,
-    categories: metrics,
-    yAxis: { title: 'value', min: 0, max: 1 },
-    bars: metrics.map((metric) => candidate[metric] as number),
-    ...(report.baseline === null
-      ? {}
-      : { line: metrics.map((metric) => baseline?.[metric] as number) }),
-  });
+  const losses = usable
+    .filter((metric) => metricDirection(metric, report.metricDirections) === 'lower')
+    .filter((metric) => [candidate[metric], baseline?.[metric]].every((v) => v === undefined || v >= 0))
+    .slice(0, chartMetrics);
+  const blocks: MarkdownBlock[] = [];
+  const chartOf = (metrics: string[], title: string, max: number): void => {
+    if (metrics.length === 0) return;
+    blocks.push(
+      {
+        kind: 'text',
+        text: renderXyBarChart({
+          title:
+            report.baseline === null
+              ? `${title}: ${report.candidate.label}`
+              : `${title}: ${report.candidate.label} (bars) vs ${report.baseline.label} (line)`,
+          categories: metrics,
+          yAxis: { title: 'value', min: 0, max },
+          bars: metrics.map((metric) => candidate[metric] as number),
+          ...(report.baseline === null
+            ? {}
+            : { line: metrics.map((metric) => baseline?.[metric] as number) }),
+        }),
+      },
+      numbersTable(report, metrics),
+    );
+  };
+  chartOf(scores, 'Scores, higher is better', 1);
+  const largest = Math.max(
+    ...losses.flatMap((metric) => [candidate[metric] as number, baseline?.[metric] ?? 0]),
+  );
+  chartOf(losses, 'Losses and errors, lower is better', niceCeiling(largest));
+  if (blocks.length === 0) return null;
   return {
     kind: 'details',
     open: true,
     summary:
       report.baseline === null
-        ? 'Chart'
-        : `Chart: ${modelLabel(report.candidate.label)} as bars, ${modelLabel(report.baseline.label)} as a line`,
-    blocks: [{ kind: 'text', text: chart }],
+        ? 'Charts'
+        : `Charts: ${modelLabel(report.candidate.label)} as bars, ${modelLabel(report.baseline.label)} as a line`,
+    blocks,
   };
+}
+
+/** The numbers of a metric chart, collapsed beside it (for renderers without xychart). */
+function numbersTable(report: EvaluationReport, metrics: readonly string[]): MarkdownBlock {
+  const candidate = report.candidate.metrics.values;
+  const baseline = report.baseline?.metrics.values;
+  return {
+    kind: 'details',
+    summary: 'Numbers',
+    blocks: [
+      {
+        kind: 'table',
+        table: {
+          header: [
+            'Metric',
+            ...(baseline === undefined ? [] : [modelLabel(report.baseline?.label ?? '')]),
+            modelLabel(report.candidate.label),
+          ],
+          align: ['left', 'right', ...(baseline === undefined ? [] : ['right' as const])],
+          rows: metrics.map((metric) => [
+            metricName(metric),
+            ...(baseline === undefined ? [] : [formatValue(baseline[metric] as number)]),
+            formatValue(candidate[metric] as number),
+          ]),
+        },
+      },
+    ],
+  };
+}
+
+/** The smallest of 1, 2, 2.5, 5 × 10ⁿ at or above `value`: a round top for an axis. */
+export function niceCeiling(value: number): number {
+  if (!(value > 0) || !Number.isFinite(value)) return 1;
+  const power = 10 ** Math.floor(Math.log10(value));
+  for (const step of [1, 2, 2.5, 5, 10]) if (step * power >= value) return step * power;
+  return 10 * power;
 }
 
 export function gatesSection(report: EvaluationReport): Details | null {

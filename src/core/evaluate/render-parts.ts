@@ -137,10 +137,8 @@ export function verdictBlocks(report: EvaluationReport): MarkdownBlock[] {
   const gates =
     report.gates.length === 0
       ? 'no gates configured'
-      : report.passed
-        ? `gates passed (${gateCounts(report.gates)})`
-        : `gates failed (${gateCounts(report.gates)})`;
-  const heading = `### ${headingIcon(report)} ${model}: ${comparisonPhrase(report)}; ${gates}`;
+      : `${report.passed ? 'passed' : 'failed'} evaluation, ${gateVerdict(report.gates)}`;
+  const heading = `### ${headingIcon(report)} ${model}: ${comparisonPhrase(report)} — ${gates}`;
   const blocks: MarkdownBlock[] = [{ kind: 'text', text: heading }];
 
   if (report.baseline !== null) {

@@ -50,12 +50,29 @@ const typeWords: Record<ColumnSchema['type'], string> = {
 export function compileColumn(name: string, column: ColumnSchema): ColumnChecker {
   const seen = column.unique ? new Map<string | number, number>() : undefined;
   const typed = compileTyped(column, seen);
+  // A number cell that is plainly fine (a number or safe integer within the bounds, with no
+  // allowed values or uniqueness to check) is passed over right here: readers hand numbers in
+  // unboxed arrays, and a call per cell would box each one again.
+  const numeric = column.type === 'number' || column.type === 'integer';
+  const plain = numeric && column.values === undefined && seen === undefined;
+  const isInteger = column.type === 'integer';
+  const min = typeof column.min === 'number' ? column.min : -Infinity;
+  const max = typeof column.max === 'number' ? column.max : Infinity;
   return {
     name,
     check(values, lines, sink) {
       const n = values.length;
       for (let i = 0; i < n; i++) {
         const cell = values[i] ?? null;
+        if (
+          plain &&
+          typeof cell === 'number' &&
+          cell >= min &&
+          cell <= max &&
+          (!isInteger || Number.isSafeInteger(cell))
+        ) {
+          continue;
+        }
         if (cell === null) {
           if (!column.nullable) {
             sink({
