@@ -91,20 +91,7 @@ export async function scoreModel(
   options: ScoreOptions,
 ): Promise<Scores> {
   const F = options.features.length;
-  const input =
-    model.inputs.length === 1 ? model.inputs[0] : model.inputs.find((i) => i.name === 'features');
-  const width = input?.shape[1];
-  if (
-    !input ||
-    input.type !== 'float32' ||
-    (typeof width === 'number' && width !== F) ||
-    input.shape.length !== 2
-  ) {
-    throw new DataError(
-      `the model's inputs do not match the data: expected one float32 input of shape [N, ${F}] (the features ${JSON.stringify(options.features).slice(0, 300)}), found ${describe(model.inputs)}`,
-      { location: { file: model.name } },
-    );
-  }
+  const input = featureInput(model, options.features);
   const mapping = resolveOutputs(model, options);
   const columnClasses = checkColumnClasses(model, mapping.probabilities, options.classes);
   // skl2onnx's labels are the class values, not indexes: a model trained on 2 and 4 predicts 2
@@ -128,58 +115,16 @@ export async function scoreModel(
   const values = regression ? new Float64Array(rows) : undefined;
   const scored =
     !regression && (mapping.probabilities !== undefined || mapping.logits !== undefined);
-  // Where the model declares float32 probabilities [N, C], onnxruntime writes them straight
-  // into one array (no allocation and copy per batch); otherwise they are allocated at the
-  // first batch, in the precision of the model's output.
-  const probabilityInfo = model.outputs.find((output) => output.name === mapping.probabilities);
-  const direct =
-    probabilityInfo?.type === 'float32' &&
-    probabilityInfo.shape.length === 2 &&
-    (probabilityInfo.shape[1] === classes || typeof probabilityInfo.shape[1] === 'string');
-  let probabilities: Float32Array | Float64Array | undefined = direct
-    ? unfilled(Float32Array, rows * classes)
-    : undefined;
-  // Logits are turned into probabilities batch by batch, so onnxruntime writes them into one
-  // reused buffer instead of allocating one per batch.
-  const logitInfo = model.outputs.find((output) => output.name === mapping.logits);
-  const logitBuffer =
-    !direct &&
-    mapping.probabilities === undefined &&
-    logitInfo?.type === 'float32' &&
-    logitInfo.shape.length === 2 &&
-    (logitInfo.shape[1] === classes || typeof logitInfo.shape[1] === 'string')
-      ? new Float32Array(Math.min(options.batchSize, rows) * classes)
-      : undefined;
-  // Class indexes likewise land in one reused int64 buffer.
-  const labelInfo = model.outputs.find((output) => output.name === mapping.label);
-  const labelBuffer =
-    labelInfo?.type === 'int64' && labelInfo.shape.length === 1
-      ? new BigInt64Array(Math.min(options.batchSize, rows))
-      : undefined;
+  const { direct, probabilityArray, outputBuffers } = preallocatedOutputs({
+    model,
+    mapping,
+    rows,
+    classes,
+    batchSize: options.batchSize,
+  });
+  let probabilities: Float32Array | Float64Array | undefined = probabilityArray;
   const labelError = outOfRange(model, options.classes);
   const classIndex = new Map((options.classes ?? []).map((label, index) => [label, index]));
-
-  const outputBuffers = (start: number, count: number) => {
-    const into: Record<string, OnnxOutputBuffer> = {};
-    if (direct && probabilities instanceof Float32Array && mapping.probabilities !== undefined) {
-      into[mapping.probabilities] = {
-        type: 'float32',
-        data: probabilities.subarray(start * classes, (start + count) * classes),
-        dims: [count, classes],
-      };
-    }
-    if (logitBuffer && mapping.logits !== undefined) {
-      into[mapping.logits] = {
-        type: 'float32',
-        data: logitBuffer.subarray(0, count * classes),
-        dims: [count, classes],
-      };
-    }
-    if (labelBuffer && mapping.label !== undefined) {
-      into[mapping.label] = { type: 'int64', data: labelBuffer.subarray(0, count), dims: [count] };
-    }
-    return Object.keys(into).length > 0 ? into : undefined;
-  };
 
   for (let start = 0; start < rows; start += options.batchSize) {
     const count = Math.min(options.batchSize, rows - start);
@@ -200,57 +145,39 @@ export async function scoreModel(
     let labelled = false;
     if (scored) {
       const name = (mapping.probabilities ?? mapping.logits) as string;
-      const tensor = out[name];
-      const data = numeric(tensor, model, name);
+      const data = numeric(out[name], model, name);
       if (data.length !== count * classes)
-        throw shapeError(model, name, `[${count}, ${classes}] (one column per class)`, tensor);
-      const target = (probabilities ??=
+        throw shapeError(model, name, `[${count}, ${classes}] (one column per class)`, out[name]);
+      probabilities ??=
         data instanceof Float64Array
           ? unfilled(Float64Array, rows * classes)
-          : unfilled(Float32Array, rows * classes));
-      if (direct) {
-        // Already written in place by onnxruntime.
-      } else if (mapping.probabilities !== undefined) {
-        // Same element type: a plain memory copy.
-        if (data instanceof Float32Array || data instanceof Float64Array) {
-          target.set(data, start * classes);
-        } else {
-          for (let i = 0; i < count * classes; i++) target[start * classes + i] = Number(data[i]);
-        }
-      } else if (
-        classes === 2 &&
-        (data instanceof Float32Array || data instanceof Float64Array) &&
-        labels &&
-        mapping.label === undefined
-      ) {
-        softmaxPairsInto({ logits: data, count, out: target, labels, start });
-        labelled = true;
-      } else {
-        softmaxInto(data, count, classes, target, start * classes);
-      }
+          : unfilled(Float32Array, rows * classes);
+      labelled = scoresInto({
+        data,
+        target: probabilities,
+        start,
+        count,
+        classes,
+        // onnxruntime already wrote them in place.
+        direct,
+        fromLogits: mapping.probabilities === undefined,
+        labels: labels && mapping.label === undefined ? labels : undefined,
+      });
     }
     if (labels) {
       if (mapping.label !== undefined) {
-        const tensor = out[mapping.label];
-        if (tensor?.type === 'string') {
-          for (let i = 0; i < count; i++) {
-            const index = classIndex.get(tensor.data[i] ?? '');
-            if (index === undefined) {
-              throw new DataError(
-                `the model predicted the label "${tensor.data[i] ?? ''}", which is not one of the classes ${JSON.stringify(options.classes)}`,
-                {
-                  location: { file: model.name },
-                },
-              );
-            }
-            labels[start + i] = index;
-          }
-        } else {
-          const data = numeric(tensor, model, mapping.label);
-          if (data.length !== count) throw shapeError(model, mapping.label, `[${count}]`, tensor);
-          if (labelIndex) copyLabelValues(data, labels, start, labelIndex, model);
-          else copyLabels(data, labels, start, classes, labelError);
-        }
+        labelsInto({
+          tensor: out[mapping.label],
+          name: mapping.label,
+          model,
+          labels,
+          start,
+          count,
+          classes: options.classes,
+          classIndex,
+          labelIndex,
+          labelError,
+        });
       } else if (probabilities && !labelled) {
         argmaxInto(probabilities, start, count, classes, labels);
       }
@@ -261,6 +188,161 @@ export async function scoreModel(
     ...(probabilities ? { probabilities } : {}),
     ...(values ? { values } : {}),
   };
+}
+
+/**
+ * Memory onnxruntime writes outputs into, so scoring millions of records allocates once: where
+ * the model declares float32 probabilities [N, C] they go straight into the result array; logits
+ * (turned into probabilities batch by batch) and int64 class indexes into one reused buffer each.
+ */
+function preallocatedOutputs(options: {
+  readonly model: OnnxModel;
+  readonly mapping: OutputMapping;
+  readonly rows: number;
+  readonly classes: number;
+  readonly batchSize: number;
+}): {
+  readonly direct: boolean;
+  readonly probabilityArray: Float32Array | undefined;
+  outputBuffers(start: number, count: number): Record<string, OnnxOutputBuffer> | undefined;
+} {
+  const { model, mapping, rows, classes } = options;
+  const fitsClasses = (info: OnnxValueInfo | undefined) =>
+    info?.type === 'float32' &&
+    info.shape.length === 2 &&
+    (info.shape[1] === classes || typeof info.shape[1] === 'string');
+  const direct = fitsClasses(model.outputs.find((o) => o.name === mapping.probabilities));
+  const probabilities = direct ? unfilled(Float32Array, rows * classes) : undefined;
+  const logitBuffer =
+    !direct &&
+    mapping.probabilities === undefined &&
+    fitsClasses(model.outputs.find((o) => o.name === mapping.logits))
+      ? new Float32Array(Math.min(options.batchSize, rows) * classes)
+      : undefined;
+  const labelInfo = model.outputs.find((output) => output.name === mapping.label);
+  const labelBuffer =
+    labelInfo?.type === 'int64' && labelInfo.shape.length === 1
+      ? new BigInt64Array(Math.min(options.batchSize, rows))
+      : undefined;
+  return {
+    direct,
+    probabilityArray: probabilities,
+    outputBuffers(start, count) {
+      const into: Record<string, OnnxOutputBuffer> = {};
+      if (probabilities && mapping.probabilities !== undefined) {
+        into[mapping.probabilities] = {
+          type: 'float32',
+          data: probabilities.subarray(start * classes, (start + count) * classes),
+          dims: [count, classes],
+        };
+      }
+      if (logitBuffer && mapping.logits !== undefined) {
+        into[mapping.logits] = {
+          type: 'float32',
+          data: logitBuffer.subarray(0, count * classes),
+          dims: [count, classes],
+        };
+      }
+      if (labelBuffer && mapping.label !== undefined) {
+        into[mapping.label] = {
+          type: 'int64',
+          data: labelBuffer.subarray(0, count),
+          dims: [count],
+        };
+      }
+      return Object.keys(into).length > 0 ? into : undefined;
+    },
+  };
+}
+
+/** The model's one float32 `[N, F]` input (or the one named `features`), checked against the data. */
+function featureInput(model: OnnxModel, features: readonly string[]): OnnxValueInfo {
+  const F = features.length;
+  const input =
+    model.inputs.length === 1 ? model.inputs[0] : model.inputs.find((i) => i.name === 'features');
+  const width = input?.shape[1];
+  if (
+    !input ||
+    input.type !== 'float32' ||
+    (typeof width === 'number' && width !== F) ||
+    input.shape.length !== 2
+  ) {
+    throw new DataError(
+      `the model's inputs do not match the data: expected one float32 input of shape [N, ${F}] (the features ${JSON.stringify(features).slice(0, 300)}), found ${describe(model.inputs)}`,
+      { location: { file: model.name } },
+    );
+  }
+  return input;
+}
+
+/**
+ * One batch's probabilities (or logits, turned into probabilities) into `target` at `start`.
+ * Returns true when it also wrote the class indexes (two-class logits, in one pass).
+ */
+function scoresInto(options: {
+  readonly data: ArrayLike<number | bigint> & { readonly length: number };
+  readonly target: Float32Array | Float64Array;
+  readonly start: number;
+  readonly count: number;
+  readonly classes: number;
+  readonly direct: boolean;
+  readonly fromLogits: boolean;
+  readonly labels: Int32Array | undefined;
+}): boolean {
+  const { data, target, start, count, classes } = options;
+  if (options.direct) return false;
+  if (!options.fromLogits) {
+    // Same element type: a plain memory copy.
+    if (data instanceof Float32Array || data instanceof Float64Array) {
+      target.set(data, start * classes);
+    } else {
+      for (let i = 0; i < count * classes; i++) target[start * classes + i] = Number(data[i]);
+    }
+    return false;
+  }
+  if (
+    classes === 2 &&
+    (data instanceof Float32Array || data instanceof Float64Array) &&
+    options.labels
+  ) {
+    softmaxPairsInto({ logits: data, count, out: target, labels: options.labels, start });
+    return true;
+  }
+  softmaxInto(data, count, classes, target, start * classes);
+  return false;
+}
+
+/** One batch's predicted labels (class names, indexes or class values) into `labels`. */
+function labelsInto(options: {
+  readonly tensor: OnnxTensor | undefined;
+  readonly name: string;
+  readonly model: OnnxModel;
+  readonly labels: Int32Array;
+  readonly start: number;
+  readonly count: number;
+  readonly classes: readonly string[] | null;
+  readonly classIndex: ReadonlyMap<string, number>;
+  readonly labelIndex: ReadonlyMap<string | number, number> | undefined;
+  readonly labelError: ReturnType<typeof outOfRange>;
+}): void {
+  const { tensor, model, labels, start, count } = options;
+  if (tensor?.type === 'string') {
+    for (let i = 0; i < count; i++) {
+      const index = options.classIndex.get(tensor.data[i] ?? '');
+      if (index === undefined) {
+        throw new DataError(
+          `the model predicted the label "${tensor.data[i] ?? ''}", which is not one of the classes ${JSON.stringify(options.classes)}`,
+          { location: { file: model.name } },
+        );
+      }
+      labels[start + i] = index;
+    }
+    return;
+  }
+  const data = numeric(tensor, model, options.name);
+  if (data.length !== count) throw shapeError(model, options.name, `[${count}]`, tensor);
+  if (options.labelIndex) copyLabelValues(data, labels, start, options.labelIndex, model);
+  else copyLabels(data, labels, start, options.classes?.length ?? 0, options.labelError);
 }
 
 /**
