@@ -69,7 +69,11 @@ export async function validateData(options: ValidateDataOptions): Promise<Valida
       ? path.resolve(cwd, options.schema)
       : path.resolve(loaded?.dir ?? cwd, loaded?.config.data.schema ?? 'schema.yml');
   const schemaPath = toDisplayPath(cwd, schemaAbsolute);
-  const schema = await loadDatasetSchema(schemaAbsolute, schemaPath);
+  // Confined to the workspace: a committed symlink out of it is refused, never quoted.
+  const schema = await loadDatasetSchema(schemaAbsolute, schemaPath, {
+    cwd,
+    field: options.schema !== undefined ? 'schema' : 'data.schema',
+  });
 
   let patterns: string[];
   let base: string;
@@ -92,6 +96,12 @@ export async function validateData(options: ValidateDataOptions): Promise<Valida
   const files = await expandDataPaths(
     patterns.map((pattern) => path.resolve(base, pattern)),
     cwd,
+    {
+      origin:
+        options.data !== undefined
+          ? { field: 'data' }
+          : { field: 'data.train/data.eval', file: loaded?.displayPath },
+    },
   );
 
   const validator = new DatasetValidator(schema, {

@@ -238,10 +238,17 @@ describe('mlops serve: the routes', () => {
       'record 0, field "mean area"',
     ],
     ['no instances', () => ({ records: [] }), 400, 'expected "instances"'],
+    [
+      'a "__proto__" key (prototype poisoning)',
+      () => `{"instances": [{"__proto__": {"polluted": true}, ${JSON.stringify(ones()).slice(1)}]}`,
+      400,
+      'record 0, field "__proto__": not a column of the schema',
+    ],
   ])('refuses %s with a JSON error naming it', async (_what, body, status, message) => {
     const answer = await post(`${server.url}/v1/models/${MODEL}:predict`, body());
     expect(answer.status).toBe(status);
     expect(String(answer.json['error'])).toContain(message);
+    expect(Object.prototype).not.toHaveProperty('polluted');
   });
 
   it('refuses malformed JSON, an oversized body and too many records, never with a 500', async () => {

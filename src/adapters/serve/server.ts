@@ -76,6 +76,11 @@ export async function createServer(options: CreateServerOptions): Promise<Fastif
   const app = Fastify({
     bodyLimit: limits.bodyLimit,
     logger: false,
+    // Bodies are read field by field against the schema and never merged into another object, so
+    // a "__proto__" key is only an unknown field (refused as one); skipping fastify's regex scan
+    // for prototype poisoning was 15% of the CPU time at 64 records per request.
+    onProtoPoisoning: 'ignore',
+    onConstructorPoisoning: 'ignore',
     // A client may name its request (x-request-id): the id in the prediction log joins labels later.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
