@@ -7,7 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, realpath, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, realpath, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -80,7 +80,49 @@ describe('npm run demo', () => {
       expect(existsSync(path.join(out, file)), file).toBe(true);
     }
     const summary = await readFile(path.join(out, 'summary.txt'), 'utf8');
-    expect(summary.trimEnd().split('\n')).toHaveLength(11); // 10 steps and the total
+    const steps = summary
+      .trimEnd()
+      .split('\n')
+      .map((line) => /^\s*\d+\. (.+?)\s{2,}/.exec(line)?.[1]);
+    for (const name of [
+      'validate',
+      'train v1',
+      'publish v1.0.0',
+      'serve (114 requests)',
+      'drift on the log',
+    ]) {
+      expect(steps, name).toContain(name);
+    }
+    expect(summary.trimEnd().split('\n').at(-1)).toMatch(/^total \d+\.\d\d s$/);
+  });
+
+  it('serves production to the evaluation records and finds no drift in its prediction log', async () => {
+    const summary = await readFile(path.join(out, 'summary.txt'), 'utf8');
+    expect(summary).toMatch(
+      /serve \(114 requests\).*114 records answered by http:\/\/127\.0\.0\.1:\d+/,
+    );
+    const log = (await readdir(path.join(out, 'work/.mlops/predictions'))).filter((f) =>
+      f.endsWith('.jsonl'),
+    );
+    const lines = (
+      await Promise.all(
+        log.map((f) => readFile(path.join(out, 'work/.mlops/predictions', f), 'utf8')),
+      )
+    )
+      .join('')
+      .trim()
+      .split('\n');
+    expect(lines).toHaveLength(114);
+    const ids = lines.map(
+      (line) => (JSON.parse(line) as { _mlops: { request: string } })._mlops.request,
+    );
+    expect(new Set(ids)).toEqual(new Set(Array.from({ length: 114 }, (_, n) => `eval-${n}`)));
+    const report = JSON.parse(
+      await readFile(path.join(out, 'serve-drift-report.json'), 'utf8'),
+    ) as {
+      severity: string;
+    };
+    expect(report.severity).toBe('none');
   });
 
   it('registry.txt shows v1.0.0 and v1.1.0, production on v1.0.0', async () => {

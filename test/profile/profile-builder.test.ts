@@ -95,9 +95,11 @@ describe('createProfileBuilder: numeric columns', () => {
     );
     const profile = builder.finish();
     const i = column(profile, 'i', 'integer');
-    expect([...i.values]).toEqual([-2, 3, 7, 2 ** 60]);
-    expect([...i.counts]).toEqual([1, 1, 1, 1]);
-    expect(i.invalid).toBe(3); // "3.0", 7.5, true
+    expect([...i.values]).toEqual([-2, 3, 7]);
+    expect([...i.counts]).toEqual([1, 1, 1]);
+    // "3.0", 7.5, true, and 2^60: beyond 2^53 - 1 an integer cannot be held exactly, which
+    // validation reports as a violation; the profile does not count a rounded value.
+    expect(i.invalid).toBe(4);
     const n = column(profile, 'n', 'number');
     expect([...n.values]).toEqual([-0.25, 0.5, 100, 9007199254740992]);
     expect(n).toMatchObject({ nan: 1, missing: 1, invalid: 1, count: 4 });
