@@ -61,7 +61,9 @@ function gaussian(): number {
 
 // The source: both files of the example, header once. Its cells hold no quotes or commas.
 const sourceFiles = ['train.csv', 'eval.csv'].map((name) =>
-  readFileSync(path.join(root, 'examples/breast-cancer/data', name), 'utf8').trim().split('\n'),
+  readFileSync(path.join(root, 'examples/breast-cancer/data', name), 'utf8')
+    .trim()
+    .split('\n'),
 );
 const header = sourceFiles[0]![0]!;
 const names = header.split(',');

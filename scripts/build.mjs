@@ -2,6 +2,7 @@
 // dist/<step>.js, the CLI dist/cli.js; shared code lands in chunks that all of them import.
 import { build } from 'esbuild';
 import { readdir, readFile, rename, rm } from 'node:fs/promises';
+import { buildDashboardCharts } from './dashboard/build-charts.mjs';
 
 // The version's one source: package.json, injected as __MLOPS_VERSION__ (src/core/mlops-version.ts).
 const { version } = JSON.parse(await readFile('package.json', 'utf8'));
@@ -71,6 +72,8 @@ await build({
   logLevel: 'warning',
   legalComments: 'linked',
 });
+// The dashboard's browser script (vega-embed), which `mlops dashboard build` copies into a site.
+await buildDashboardCharts(`${staging}/dashboard/charts.js`);
 const retired = `dist.old-${process.pid}`;
 await rename('dist', retired).catch((error) => {
   if (error.code !== 'ENOENT') throw error;

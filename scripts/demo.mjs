@@ -16,7 +16,10 @@
 //                          request each (eval-<n>), then drains its prediction log on SIGTERM
 //  11. drift on the log    the prediction log as current data: the model saw what it was trained
 //                          on, so no drift
-//  12. registry show       what the registry holds now
+//  12. performance         the labels of 100 of those records arrive an hour later: the model's
+//                          real metrics on them against those v1.0.0 was released with
+//  13. registry show       what the registry holds now
+//  13. dashboard          the static dashboard of the registry and the drift reports (site/)
 //
 // Output (demo-output/, git-ignored; MLOPS_DEMO_OUTPUT=<dir> writes elsewhere):
 //   work/                the copy of examples/breast-cancer the steps run in
@@ -36,6 +39,8 @@
 //   evaluate-v1.json, evaluate-v2.json
 //                        the evaluation reports
 //   registry.txt         `mlops registry show breast-cancer`
+//   site/                `mlops dashboard build`: the static dashboard (index.html; serve the
+//                        folder over HTTP for its charts)
 //   summary.txt          one line per step with its duration
 //
 // It needs a build (`npm run demo` builds first) and takes a few seconds.
@@ -280,15 +285,61 @@ await step('drift on the log', [
   '--fail-on',
   'never',
 ]);
+// The truth arrives later: the evaluation labels of the first 100 requests, an hour after they
+// were answered (the last 14 are never labelled), joined to the log by request id.
+const labelled = 100;
+const arrived = new Date(Date.now() + 60 * 60 * 1000).toISOString();
+await writeFile(
+  path.join(work, 'data', 'labels.csv'),
+  `id,label,time\n${evalRecords
+    .slice(0, labelled)
+    .map((record, n) => `eval-${n},${record.diagnosis},${arrived}`)
+    .join('\n')}\n`,
+);
+await step(`performance (${labelled} labels)`, [
+  'performance',
+  '--logs',
+  path.join('.mlops', 'predictions', '*.jsonl'),
+  '--labels',
+  path.join('data', 'labels.csv'),
+  '--report',
+  path.join(out, 'performance-report.json'),
+  '--issue-out',
+  path.join(out, 'performance-issue.md'),
+  '--fail-on',
+  'never',
+]);
 // end of serve step -----------------------------------------------------------------------------
 
 await step('registry show', ['registry', 'show', model], {
   after: (result) => writeFile(path.join(out, 'registry.txt'), result.stdout),
 });
 
+// dashboard step --------------------------------------------------------------------------------
+// `mlops dashboard build` writes the static site of the registry (the versions, the stage
+// timeline, metrics across versions, the drift checks above; the performance report too when a
+// monitoring step wrote one) into site/. Its charts read JSON over HTTP: serve the folder to see
+// them (`npx http-server demo-output/site`); the tables need no JavaScript.
+const dashboardReports = ['drift-report.json', 'serve-drift-report.json']
+  .filter((name) => existsSync(path.join(out, name)))
+  .flatMap((name) => ['--drift', path.join(out, name)]);
+if (existsSync(path.join(out, 'performance-report.json'))) {
+  dashboardReports.push('--performance', path.join(out, 'performance-report.json'));
+}
+await step('dashboard', [
+  'dashboard',
+  'build',
+  '--out',
+  path.join(out, 'site'),
+  '--previous',
+  'none',
+  ...dashboardReports,
+]);
+// end of dashboard step -------------------------------------------------------------------------
+
 const total = (performance.now() - started) / 1000;
 const totalLine = `total ${total.toFixed(2)} s`;
 await writeFile(path.join(out, 'summary.txt'), `${[...summary, totalLine].join('\n')}\n`);
 process.stdout.write(
-  `\n${totalLine}. Output in ${path.relative(process.cwd(), out) || '.'}/: pr-comment-v1.md, pr-comment-v2.md, evaluate-v1.json, evaluate-v2.json, drift-report.json, drift-issue.md, serve-drift-report.json, registry.txt, summary.txt\n`,
+  `\n${totalLine}. Output in ${path.relative(process.cwd(), out) || '.'}/: pr-comment-v1.md, pr-comment-v2.md, evaluate-v1.json, evaluate-v2.json, drift-report.json, drift-issue.md, serve-drift-report.json, performance-report.json, performance-issue.md, registry.txt, site/, summary.txt\n`,
 );

@@ -86,4 +86,5 @@ def main():
     )
 
 
-main()
+if __name__ == "__main__":  # drift_wide_pandas.py imports binned()
+    main()

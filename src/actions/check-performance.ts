@@ -5,6 +5,7 @@ import { createActionsLogger } from '../adapters/actions/actions-logger.js';
 import { loadMlopsConfig } from '../adapters/fs/load-config.js';
 import { createGitHubRetrainDispatcher } from '../adapters/github/drift-issue.js';
 import { createGitHubPerformanceIssues } from '../adapters/github/performance-issue.js';
+import { runCommand } from '../adapters/process/run-command.js';
 import { GitHubAssetRegistry } from '../adapters/registry/version-asset.js';
 import { ConfigError } from '../core/errors.js';
 import { reachesPerformanceSeverity } from '../core/monitor/performance-report.js';
@@ -39,6 +40,8 @@ await runEntrypoint(async () => {
     loaded,
     logs: listInput('logs'),
     labels: listInput('labels'),
+    labelsCommand: optionalInput('labels-command'),
+    commands: { runCommand: (command) => runCommand({ ...command, killGraceMs: 5000 }) },
     prometheus: optionalInput('prometheus'),
     releasedMetrics,
     reportPath,

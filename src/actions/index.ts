@@ -22,6 +22,7 @@ const commands = [
   'check-performance',
   'doctor',
   'profile-data',
+  'dashboard',
 ] as const;
 
 type Command = (typeof commands)[number];

@@ -393,6 +393,12 @@ export const performanceOptions = {
     description:
       "label files of id, label[, time] (default: the config's monitoring.labels); repeatable",
   },
+  'labels-command': {
+    type: 'string',
+    value: '<cmd>',
+    description:
+      "bash command printing more labels, CSV or JSONL (default: the config's monitoring.labels-command)",
+  },
   prometheus: {
     type: 'string',
     value: '<file>',
@@ -565,10 +571,60 @@ export const doctorOptions = {
   help,
 } as const;
 
+export const dashboardOptions = {
+  out: {
+    type: 'string',
+    value: '<dir>',
+    default: 'site',
+    description:
+      'the site folder (default: site); replaced whole at the end, so it must be empty, absent or a dashboard built before',
+  },
+  registry,
+  github: {
+    type: 'string',
+    value: '<owner/repo>',
+    description:
+      "a repository's registry on GitHub (releases and stage tags); token from GITHUB_TOKEN or GH_TOKEN, API from GITHUB_API_URL",
+  },
+  previous: {
+    type: 'string',
+    value: '<dir|url>',
+    description:
+      'the site built before, whose data/*.json the build extends (default: --out when it holds one; none: build from scratch)',
+  },
+  drift: {
+    type: 'string',
+    value: '<path>',
+    multiple: true,
+    description: 'check-drift reports to add: files, folders or globs; repeatable',
+  },
+  performance: {
+    type: 'string',
+    value: '<path>',
+    multiple: true,
+    description: 'check-performance reports to add (skipped when none is given); repeatable',
+  },
+  'run-url': {
+    type: 'string',
+    value: '<url>',
+    description: 'the workflow run that wrote the one report given, linked from the dashboard',
+  },
+  config: {
+    ...config,
+    description: "mlops.yml, for the gates drawn as bands (default: the nearest one; none: no bands)",
+  },
+  force: {
+    type: 'boolean',
+    description: 'replace --out even when it holds something else than a dashboard',
+  },
+  help,
+} as const;
+
 /** Commands that only group subcommands. */
 export const commandGroups: readonly CommandGroup[] = [
   { name: 'schema', summary: 'dataset schemas: schema infer' },
   { name: 'registry', summary: 'what a registry holds: registry list, registry show' },
+  { name: 'dashboard', summary: 'the static site of every model: dashboard build' },
 ];
 
 /** Every command, in the order the help lists them. */
@@ -794,5 +850,24 @@ export const commands: readonly Command[] = [
       { command: 'mlops registry show churn', description: 'versions and stages of churn' },
     ],
     load: async () => (await import('./commands/registry.js')).runRegistryShow,
+  }),
+  defineCommand<typeof dashboardOptions>({
+    name: 'dashboard build',
+    summary: 'build the static dashboard of every model (for GitHub Pages)',
+    notes:
+      'Writes an index of models and a page per model (versions, stage timeline, metrics across versions with gates as bands, drift heatmap with a drill-down per column, performance and latency), the data as JSON beside the pages, and the charts script (vega-embed, bundled: no CDN). Incremental: the data of the previous site is read back and only new versions and checks are added. The tables need no JavaScript; the charts load their JSON over HTTP, so serve the folder to see them locally. See docs/dashboard.md.',
+    options: dashboardOptions,
+    examples: [
+      {
+        command: "mlops dashboard build --out site --drift 'reports/drift-*.json'",
+        description: 'the local registry and its drift reports, into site/',
+      },
+      {
+        command:
+          'mlops dashboard build --github acme/models --previous https://acme.github.io/models/ --drift drift-report.json',
+        description: 'extend the published dashboard with the newest drift check',
+      },
+    ],
+    load: async () => (await import('./commands/dashboard.js')).runDashboard,
   }),
 ];

@@ -34,10 +34,11 @@ import {
   type MetricThresholds,
 } from '../core/monitor/performance.js';
 import type {
+  LabelsCommandRunner,
   PerformanceIssueTracker,
   PerformanceRegistry,
   RetrainDispatcher,
-} from '../core/monitor/performance-ports.js';
+} from '../core/monitor/performance-port.js';
 import type { PerformanceReport, PerformanceSeverity } from '../core/monitor/performance-report.js';
 import { parsePrometheusText, type PrometheusScrape } from '../core/monitor/prometheus-text.js';
 import {
@@ -48,9 +49,13 @@ import {
 } from '../core/monitor/render-performance-issue.js';
 import { serviceHealth } from '../core/monitor/service-health.js';
 import { actionWording, type OptionWording } from '../core/option-wording.js';
+import { trainingProcessEnv } from '../core/train/training-env.js';
 import { LOG_KEY, parseLoggedPrediction } from '../core/serve/prediction-log-record.js';
 
 export const METRICS_ASSET = 'metrics.json';
+const LABELS_COMMAND_TIMEOUT_MS = 30 * 60_000;
+/** The label of a performance issue while a service-level objective is broken. */
+export const SLO_LABEL = 'slo-broken';
 /** The severity labels, shared with the drift issue (not imported: check-drift loads onnxruntime). */
 export const SEVERITY_LABELS: Record<PerformanceSeverity & ('moderate' | 'severe'), string> = {
   moderate: 'retrain',
@@ -64,6 +69,10 @@ export interface CheckPerformanceOptions {
   readonly logs?: readonly string[] | undefined;
   /** Label files or globs, relative to `cwd`; default monitoring.labels. */
   readonly labels?: readonly string[] | undefined;
+  /** A bash command whose stdout is labels; default monitoring.labels-command. */
+  readonly labelsCommand?: string | undefined;
+  /** Runs the labels command; null where none may run. */
+  readonly commands?: LabelsCommandRunner | null;
   /** A Prometheus scrape file, relative to `cwd`; default monitoring.prometheus. */
   readonly prometheus?: string | undefined;
   /** The released metrics: a metrics.json (relative to `cwd`) instead of the production release's. */
@@ -114,6 +123,7 @@ export async function checkPerformance(
   const hasIdColumn = schema !== null && Object.values(schema.columns).some((c) => c.role === 'id');
   const key: PerformanceKey = settings?.key ?? (hasIdColumn ? 'id' : 'request');
 
+  const labelsCommand = options.labelsCommand ?? monitoring?.['labels-command'];
   const patterns = (
     given: readonly string[] | undefined,
     configured: readonly string[] | undefined,
@@ -123,9 +133,10 @@ export async function checkPerformance(
       given !== undefined
         ? given.map((p) => path.resolve(cwd, p))
         : (configured ?? []).map((p) => path.resolve(dir, p));
-    if (list.length === 0) {
+    // The labels may all come from the labels command.
+    if (list.length === 0 && !(what === 'labels' && labelsCommand !== undefined)) {
       throw new ConfigError(
-        `no ${what === 'logs' ? 'prediction log' : 'labels'}: set monitoring.${what} in mlops.yml or give ${wording.option(what)}`,
+        `no ${what === 'logs' ? 'prediction log' : 'labels'}: set monitoring.${what}${what === 'labels' ? ' or monitoring.labels-command' : ''} in mlops.yml or give ${wording.option(what)}`,
         { location: where(`monitoring.${what}`) },
       );
     }
@@ -134,11 +145,14 @@ export async function checkPerformance(
   const logFiles = await expandDataPaths(patterns(options.logs, monitoring?.logs, 'logs'), cwd, {
     origin: { field: 'monitoring.logs' },
   });
-  const labelFiles = await expandDataPaths(
-    patterns(options.labels, monitoring?.labels, 'labels'),
-    cwd,
-    { origin: { field: 'monitoring.labels' } },
-  );
+  const labelPatterns = patterns(options.labels, monitoring?.labels, 'labels');
+  const labelFiles =
+    labelPatterns.length === 0
+      ? []
+      : await expandDataPaths(labelPatterns, cwd, { origin: { field: 'monitoring.labels' } });
+  if (labelsCommand !== undefined) {
+    labelFiles.push(await fetchLabels(labelsCommand, options));
+  }
 
   const entries = await readLog(logFiles, logger);
   if (entries.length === 0) {
@@ -219,41 +233,54 @@ export async function checkPerformance(
   let issue: CheckPerformanceResult['issue'] = null;
   let dispatched = false;
   const severity = report.severity;
-  if (severity === 'moderate' || severity === 'severe') {
-    if (options.issues !== null) {
-      const label = SEVERITY_LABELS[severity];
-      const opened = await options.issues.open({
-        model,
-        title: performanceIssueTitle(report),
-        body: issueBody,
-        comment: (previous: PerformanceSeverity | null) =>
-          renderPerformanceComment(report, { runUrl: options.runUrl, previous }),
-        labels: [label],
-        removeLabels: Object.values(SEVERITY_LABELS).filter((l) => l !== label),
-      });
-      issue = {
-        number: opened.number,
-        url: opened.url,
-        action: opened.created ? 'created' : 'updated',
-      };
-    }
-    if (
-      severity === 'moderate' &&
-      options.retrainWorkflow !== undefined &&
-      options.dispatcher !== null
-    ) {
-      const window = report.windows.find((w) => w.start === report.graded_window);
-      const dropped = (window?.grades ?? [])
-        .filter((g) => g.grade !== 'none' && g.grade !== 'not-computed')
-        .map((g) => `${g.metric} ${g.observed?.toFixed(4)} (released ${g.released.toFixed(4)})`);
-      await options.dispatcher.dispatch(options.retrainWorkflow, {
-        model,
-        reason: `moderate performance drop: ${dropped.join(', ')}`.slice(0, 1000),
-        report: options.reportLocation ?? options.runUrl ?? toDisplayPath(cwd, options.reportPath),
-      });
-      dispatched = true;
-    }
-  } else if (severity === 'none' && options.issues !== null) {
+  const dropped = severity === 'moderate' || severity === 'severe';
+  const broken = health.broken;
+  // A drop or a broken objective keeps the issue open; it closes only when the model is graded
+  // none with every objective met. Too few labels and no broken objective change nothing.
+  if ((dropped || broken) && options.issues !== null) {
+    const severityLabels: string[] = Object.values(SEVERITY_LABELS);
+    const labels = [
+      ...(dropped ? [SEVERITY_LABELS[severity]] : []),
+      ...(broken ? [SLO_LABEL] : []),
+    ];
+    const opened = await options.issues.open({
+      model,
+      title: performanceIssueTitle(report),
+      body: issueBody,
+      comment: (previous: PerformanceSeverity | null) =>
+        renderPerformanceComment(report, { runUrl: options.runUrl, previous }),
+      labels,
+      // A severity label goes once graded otherwise; with too few labels the last grade stays.
+      removeLabels: [
+        ...(severity === 'insufficient-labels'
+          ? []
+          : severityLabels.filter((l) => !labels.includes(l))),
+        ...(broken ? [] : [SLO_LABEL]),
+      ],
+    });
+    issue = {
+      number: opened.number,
+      url: opened.url,
+      action: opened.created ? 'created' : 'updated',
+    };
+  }
+  if (
+    severity === 'moderate' &&
+    options.retrainWorkflow !== undefined &&
+    options.dispatcher !== null
+  ) {
+    const window = report.windows.find((w) => w.start === report.graded_window);
+    const worse = (window?.grades ?? [])
+      .filter((g) => g.grade !== 'none' && g.grade !== 'not-computed')
+      .map((g) => `${g.metric} ${g.observed?.toFixed(4)} (released ${g.released.toFixed(4)})`);
+    await options.dispatcher.dispatch(options.retrainWorkflow, {
+      model,
+      reason: `moderate performance drop: ${worse.join(', ')}`.slice(0, 1000),
+      report: options.reportLocation ?? options.runUrl ?? toDisplayPath(cwd, options.reportPath),
+    });
+    dispatched = true;
+  }
+  if (severity === 'none' && !broken && options.issues !== null) {
     const closed = await options.issues.resolve({
       model,
       comment: renderPerformanceResolvedComment(report, { runUrl: options.runUrl }),
@@ -261,6 +288,48 @@ export async function checkPerformance(
     if (closed !== null) issue = { ...closed, action: 'closed' };
   }
   return { report, reportPath: options.reportPath, issueBody, issue, dispatched };
+}
+
+/**
+ * Runs the labels command in mlops.yml's folder and keeps its standard output as a label file:
+ * JSONL when it starts with `{`, else CSV with a header. The command gets the allow-listed
+ * environment train's command gets (MLOPS_* included), never the runner's credentials.
+ */
+async function fetchLabels(
+  command: string,
+  options: CheckPerformanceOptions,
+): Promise<{ path: string; displayName: string }> {
+  const { logger } = options;
+  if (options.commands === null || options.commands === undefined) {
+    throw new ConfigError('the labels command cannot run here (no command runner)', {
+      location: { file: options.loaded.displayPath, field: 'monitoring.labels-command' },
+    });
+  }
+  const lines: string[] = [];
+  const run = await options.commands.runCommand({
+    command,
+    cwd: options.loaded.dir,
+    env: trainingProcessEnv({ env: process.env, extra: [], contract: {} }),
+    timeoutMs: LABELS_COMMAND_TIMEOUT_MS,
+    onOutput: (stream, line) => {
+      if (stream === 'stdout') lines.push(line);
+      else logger.info(`labels command: ${line}`);
+    },
+  });
+  if (run.exitCode !== 0) {
+    const why = run.timedOut
+      ? `did not finish in ${LABELS_COMMAND_TIMEOUT_MS / 60_000} minutes`
+      : `exited with ${run.exitCode === null ? `signal ${run.signal ?? '?'}` : `code ${run.exitCode}`}`;
+    throw new ConfigError(
+      `the labels command ${why}; its last output:\n${run.tail.slice(-10).join('\n')}`,
+      { location: { file: options.loaded.displayPath, field: 'monitoring.labels-command' } },
+    );
+  }
+  const jsonl = (lines.find((l) => l.trim() !== '') ?? '').trimStart().startsWith('{');
+  const file = path.join(options.workDir, `labels-command.${jsonl ? 'jsonl' : 'csv'}`);
+  await writeFileAtomic(file, lines.length === 0 ? '' : `${lines.join('\n')}\n`);
+  logger.info(`The labels command wrote ${lines.length} lines.`);
+  return { path: file, displayName: 'the output of monitoring.labels-command' };
 }
 
 /** The task from the log: scores or class names mean classification, numbers regression. */

@@ -4,7 +4,7 @@
  * bootstrap interval for each delta, McNemar's exact test, slices by group and the gates, and
  * write the report. Posting it (comment, check run, summary) is the caller's, through ports.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { expandDataPaths } from '../adapters/data/open-dataset.js';
 import { loadFeatureMatrix } from '../adapters/data/load-feature-matrix.js';
@@ -15,10 +15,14 @@ import { fileDigest } from '../adapters/fs/file-digest.js';
 import { writeFileAtomic } from '../adapters/fs/write-file-atomic.js';
 import { loadOnnxModel } from '../adapters/onnx/onnx-model.js';
 import { scoreModel, type Scores } from '../adapters/onnx/score-model.js';
+import { measureLatency, type TimedModel } from '../adapters/onnx/measure-latency.js';
+import { isCostMetric, modelCost, type ModelCost } from '../core/evaluate/latency.js';
 import { ConfigError, DataError } from '../core/errors.js';
 import { metadataList, metadataTask } from '../core/onnx/model-metadata.js';
 import { evaluateGates } from '../core/evaluate/gates.js';
-import type { EvaluationReport, ModelInfo, Task } from '../core/evaluate/report.js';
+import type { EvaluationReport, MetricSet, ModelInfo, Task } from '../core/evaluate/report.js';
+import { binaryCurves } from '../core/metrics/curves.js';
+import type { ClassificationInput } from '../core/metrics/metric-input.js';
 import { computeSlices } from '../core/evaluate/slices.js';
 import {
   classesPositiveLast,
@@ -137,7 +141,6 @@ export async function evaluate(
     batchSize: settings['batch-size'],
   };
   const candidateScores = await scoreModel(candidate, x, matrix.rows, scoreOptions);
-  await candidate.release();
 
   // The baseline, scored on the very same records.
   const resolved = await options.baselines.resolve(options.baseline ?? 'production', {
@@ -145,6 +148,8 @@ export async function evaluate(
     cwd,
   });
   let baselineScores: Scores | null = null;
+  let baselineTimed: TimedModel | null = null;
+  let baselineBytes = 0;
   if (resolved.kind === 'model') {
     const model = await loadOnnxModel(resolved.path, { displayName: resolved.label });
     const baselineFeatures = metadataList(model.metadata['mlops.features']) ?? features;
@@ -156,8 +161,34 @@ export async function evaluate(
       ...scoreOptions,
       features: baselineFeatures,
     });
-    await model.release();
+    baselineTimed = { model, x: baselineX, features: baselineFeatures.length };
+    baselineBytes = (await stat(resolved.path)).size;
   }
+  // Latency of both sessions (loaded with the same options), alternated on the same records.
+  const latencySettings = settings.latency ?? { records: 200, batches: 20 };
+  const timed = [
+    { model: candidate, x, features: features.length },
+    ...(baselineTimed === null ? [] : [baselineTimed]),
+  ];
+  const latency = await measureLatency(timed, {
+    rows: matrix.rows,
+    batchSize: settings['batch-size'],
+    singleSamples: latencySettings.records,
+    batchSamples: latencySettings.batches,
+  });
+  const costOf = (index: number, bytes: number): ModelCost =>
+    modelCost({
+      singleMs: latency.singleMs[index] ?? [],
+      batchMs: latency.batchMs[index] ?? [],
+      batchSize: latency.batchSize,
+      bytes,
+    });
+  const cost = {
+    candidate: costOf(0, candidateBytes.length),
+    baseline: baselineTimed === null ? null : costOf(1, baselineBytes),
+  };
+  await candidate.release();
+  await baselineTimed?.model.release();
 
   const truth = matrix.target;
   const metricNames = settings.metrics ?? defaultMetrics(task);
@@ -172,28 +203,39 @@ export async function evaluate(
       : classes;
   // Prepared once (sorting for ROC AUC and the like), then scored under many weightings: the
   // full set, each bootstrap resample, each slice.
-  const evaluatorOf = (scores: Scores): MetricEvaluator =>
+  const classificationInput = (scores: Scores): ClassificationInput | null =>
     truth.kind === 'classes'
-      ? prepareMetrics(
-          task,
-          positiveLast(
-            {
-              truth: truth.labels,
-              predicted: scores.labels ?? new Int32Array(matrix.rows),
-              probabilities: scores.probabilities,
-              classes: truth.classes,
-            },
-            task === 'binary-classification' ? positive : 1,
-          ),
+      ? positiveLast(
+          {
+            truth: truth.labels,
+            predicted: scores.labels ?? new Int32Array(matrix.rows),
+            probabilities: scores.probabilities,
+            classes: truth.classes,
+          },
+          task === 'binary-classification' ? positive : 1,
         )
+      : null;
+  const evaluatorOf = (scores: Scores): MetricEvaluator => {
+    const input = classificationInput(scores);
+    return input !== null
+      ? prepareMetrics(task, input)
       : prepareMetrics(task, {
-          truth: truth.values,
+          truth: truth.kind === 'values' ? truth.values : new Float64Array(matrix.rows),
           predicted: scores.values ?? new Float64Array(matrix.rows),
         });
+  };
+  /** The metric set, with the ROC, precision-recall and calibration curves of a binary model. */
+  const metricSetOf = (scores: Scores, evaluator: MetricEvaluator): MetricSet => {
+    const metricSet = evaluator.metricSet();
+    const input = task === 'binary-classification' ? classificationInput(scores) : null;
+    if (input?.probabilities === undefined || input === null) return metricSet;
+    return { ...metricSet, curves: binaryCurves(input.probabilities, input.truth) };
+  };
   const candidateEvaluator = evaluatorOf(candidateScores);
   const baselineEvaluator = baselineScores ? evaluatorOf(baselineScores) : null;
-  const candidateMetrics = candidateEvaluator.metricSet();
-  const baselineMetrics = baselineEvaluator?.metricSet() ?? null;
+  const candidateMetrics = metricSetOf(candidateScores, candidateEvaluator);
+  const baselineMetrics =
+    baselineScores && baselineEvaluator ? metricSetOf(baselineScores, baselineEvaluator) : null;
 
   const bootstrap = settings.bootstrap;
   const deltas = baselineEvaluator
@@ -232,9 +274,12 @@ export async function evaluate(
 
   const gates = evaluateGates({
     gates: settings.gates,
-    candidate: candidateMetrics.values,
-    baseline: baselineMetrics?.values ?? null,
-    greaterIsBetter: (metric) => metricInfo(metric)?.greaterIsBetter,
+    // Gates may bound latency and size too (lower is better), beside the quality metrics.
+    candidate: { ...candidateMetrics.values, ...cost.candidate.values },
+    baseline:
+      baselineMetrics === null ? null : { ...baselineMetrics.values, ...cost.baseline?.values },
+    greaterIsBetter: (metric) =>
+      metricInfo(metric)?.greaterIsBetter ?? (isCostMetric(metric) ? false : undefined),
   });
 
   const candidateInfo: ModelInfo = {
@@ -269,6 +314,7 @@ export async function evaluate(
     mcnemar,
     slices,
     gates,
+    cost,
     passed: gates.every((gate) => gate.status !== 'failed'),
     bootstrap,
     run: {

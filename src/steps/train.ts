@@ -28,6 +28,7 @@ import {
   type Manifest,
 } from '../core/manifest/manifest.js';
 import { parseTrainingMetrics } from '../core/metrics/training-metrics.js';
+import { clusterGpuCount, parseClusterGpus, type ClusterGpus } from '../core/train/cluster-gpus.js';
 import { MLOPS_VERSION } from '../core/mlops-version.js';
 import type { RunContext } from '../core/provenance/run-context.js';
 import { sha256Digest } from '../core/provenance/sha256.js';
@@ -41,6 +42,9 @@ import {
 } from '../core/train/training-env.js';
 import type { GpuUsage, TrainPorts } from '../core/train/train-port.js';
 import { actionWording, type OptionWording } from '../core/option-wording.js';
+
+/** Where a multi-node training command reports its cluster's GPUs, in MLOPS_OUTPUT_DIR. */
+export const CLUSTER_GPUS_FILE = 'gpus.json';
 
 export type GpuPolicy = 'required' | 'optional' | 'none';
 
@@ -187,6 +191,7 @@ async function trainInPlace(options: TrainOptions, previous: SetAsideFiles): Pro
     modelPath,
     path.join(outputDir, 'metrics.json'),
     path.join(outputDir, 'manifest.json'),
+    path.join(outputDir, CLUSTER_GPUS_FILE),
   ]);
 
   if (options.cacheKey !== undefined && options.cachePaths && options.cachePaths.length > 0) {
@@ -201,6 +206,7 @@ async function trainInPlace(options: TrainOptions, previous: SetAsideFiles): Pro
   let gpuUsage: GpuUsage | null = null;
   let python: PythonEnvironment | null = null;
   let metrics: Record<string, number> = {};
+  let cluster: ClusterGpus | null = null;
 
   if (builtin !== undefined) {
     if (!schema) {
@@ -282,6 +288,15 @@ async function trainInPlace(options: TrainOptions, previous: SetAsideFiles): Pro
       path.join(outputDir, 'metrics.json'),
       toDisplayPath(cwd, path.join(outputDir, 'metrics.json')),
     );
+    cluster = await readClusterIfPresent(
+      path.join(outputDir, CLUSTER_GPUS_FILE),
+      toDisplayPath(cwd, path.join(outputDir, CLUSTER_GPUS_FILE)),
+    );
+    if (cluster !== null) {
+      logger.info(
+        `Cluster (${CLUSTER_GPUS_FILE}${cluster.launcher !== null ? `, ${cluster.launcher}` : ''}): ${cluster.nodes.length} node(s), ${clusterGpuCount(cluster)} GPU(s).`,
+      );
+    }
   }
   const durationSeconds = (Date.now() - startedAt.getTime()) / 1000;
 
@@ -351,6 +366,18 @@ async function trainInPlace(options: TrainOptions, previous: SetAsideFiles): Pro
     environment: {
       runner: { name: options.run.runnerName, os: `${os.type()} ${os.release()}`, arch: os.arch() },
       gpus,
+      ...(cluster !== null
+        ? {
+            cluster: {
+              launcher: cluster.launcher,
+              nodes: cluster.nodes.map((node) => ({
+                name: node.name,
+                gpus: node.gpus.map((gpu) => ({ ...gpu })),
+              })),
+              gpuCount: clusterGpuCount(cluster),
+            },
+          }
+        : {}),
       node: process.version,
       packages: {
         'mlops-actions': MLOPS_VERSION,
@@ -411,6 +438,21 @@ function checkedEnvNames(names: readonly string[], file: string, field: string):
     }
   }
   return [...names];
+}
+
+/** The cluster's GPUs a multi-node training command reported; null when it wrote none. */
+async function readClusterIfPresent(
+  absolute: string,
+  display: string,
+): Promise<ClusterGpus | null> {
+  let text: string;
+  try {
+    text = await readFile(absolute, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  return parseClusterGpus(text, display);
 }
 
 async function readMetricsIfPresent(

@@ -7,8 +7,9 @@
  * - 0.9: a drop of 0.233 (moderate from 0.1): one mlops:performance issue, retraining dispatched;
  *   the scrape's p95 of 84.7 ms breaks the 50 ms objective, and the issue says so;
  * - 0.99: a drop of 0.323 (severe from 0.3): the same issue updated and relabelled, a comment;
- * - min-labels 100: insufficient labels, the issue left as it is;
- * - 0.6: the model is as good as released: the issue is closed with a comment;
+ * - min-labels 100 (objectives met): insufficient labels, the issue left as it is;
+ * - 0.6 with the 50 ms objective still broken: no drop, but the issue stays open (label
+ *   slo-broken, severity labels gone); with a 100 ms objective, met: the issue is closed;
  * - a marked issue opened by another user is never taken over.
  */
 import path from 'node:path';
@@ -29,7 +30,7 @@ columns:
   churn: { type: category, role: target, values: ['no', 'yes'] }
 `;
 
-function config(model: string, minLabels = 5): string {
+function config(model: string, minLabels = 5, p95 = 50): string {
   return `version: 1
 model:
   name: ${model}
@@ -46,7 +47,7 @@ monitoring:
     metrics:
       accuracy: { moderate: 0.1, severe: 0.3 }
   latency:
-    p95-ms: 50
+    p95-ms: ${p95}
     error-rate: 0.1
 `;
 }
@@ -182,8 +183,10 @@ describe('check-performance: the issue lifecycle', () => {
     const issue = issues[0]!;
     issueNumber = issue.number;
     expect(run.outputs['issue-number']).toBe(String(issueNumber));
-    expect(issue.title).toBe(`Model performance of ${MODEL}: moderate`);
-    expect(issue.labels).toEqual(expect.arrayContaining(['mlops:performance', 'retrain']));
+    expect(issue.title).toBe(
+      `Model performance of ${MODEL}: moderate, service-level objective broken`,
+    );
+    expect([...issue.labels].sort()).toEqual(['mlops:performance', 'retrain', 'slo-broken']);
     expect(issue.body).toContain('**Severity: moderate**');
     expect(issue.body).toContain('accuracy 0.6667 (released 0.9000)');
     expect(issue.body).toContain(
@@ -216,18 +219,19 @@ describe('check-performance: the issue lifecycle', () => {
     const issues = issuesOf(MODEL);
     expect(issues).toHaveLength(1);
     expect(issues[0]!.number).toBe(issueNumber);
-    expect(issues[0]!.labels).toEqual(
-      expect.arrayContaining(['mlops:performance', 'needs-investigation']),
-    );
-    expect(issues[0]!.labels).not.toContain('retrain');
+    expect([...issues[0]!.labels].sort()).toEqual([
+      'mlops:performance',
+      'needs-investigation',
+      'slo-broken',
+    ]);
     const comments = commentsOn(issueNumber);
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body).toContain('**severe** (was moderate)');
     expect(emulator.repo.dispatches).toHaveLength(1);
   });
 
-  it('leaves the issue alone when too few labels arrived', async () => {
-    await workspace.write('mlops.yml', config(MODEL, 100));
+  it('leaves the issue alone when too few labels arrived and the objectives are met', async () => {
+    await workspace.write('mlops.yml', config(MODEL, 100, 100));
     const run = await check(MODEL, 0.6, 802);
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     expect(run.outputs['severity']).toBe('insufficient-labels');
@@ -236,16 +240,30 @@ describe('check-performance: the issue lifecycle', () => {
     expect(commentsOn(issueNumber)).toHaveLength(1);
   });
 
-  it('closes the issue with a comment once the model has recovered', async () => {
+  it('keeps the issue open while an objective is broken, though the model recovered', async () => {
     await workspace.write('mlops.yml', config(MODEL));
     const run = await check(MODEL, 0.6, 803);
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     expect(run.outputs['severity']).toBe('none');
+    expect(run.outputs['slo-broken']).toBe('true');
+    const issue = emulator.repo.issues.get(issueNumber)!;
+    expect(issue.state).toBe('open');
+    expect(issue.title).toBe(`Model performance of ${MODEL}: none, service-level objective broken`);
+    expect([...issue.labels].sort()).toEqual(['mlops:performance', 'slo-broken']);
+    expect(commentsOn(issueNumber)).toHaveLength(2);
+  });
+
+  it('closes the issue with a comment once the model has recovered and the objectives are met', async () => {
+    await workspace.write('mlops.yml', config(MODEL, 5, 100));
+    const run = await check(MODEL, 0.6, 804);
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(run.outputs['severity']).toBe('none');
+    expect(run.outputs['slo-broken']).toBe('false');
     expect(run.outputs['issue-number']).toBe(String(issueNumber));
     expect(emulator.repo.issues.get(issueNumber)!.state).toBe('closed');
     const comments = commentsOn(issueNumber);
-    expect(comments).toHaveLength(2);
-    expect(comments[1]!.body).toMatch(/The model has recovered/);
+    expect(comments).toHaveLength(3);
+    expect(comments[2]!.body).toMatch(/The model has recovered/);
     expect(emulator.repo.dispatches).toHaveLength(1);
   });
 });

@@ -137,7 +137,9 @@ describe('evaluate action', () => {
     const body = comments()[0]?.body ?? '';
     expect(comments()).toHaveLength(1);
     expect(body).toContain('production v1.0.0');
-    expect(body).toMatch(/\| accuracy \| [\d.]+ \| [\d.]+ \| [^|]+ \| \[[^\]]+\] \|/);
+    expect(body).toMatch(/\| accuracy \| ↑ higher \| [\d.]+ \| [\d.]+ \| [^|]+ \| \[[^\]]+\] \|/);
+    // The example's positive class, named in the comment.
+    expect(body).toContain('Positive class: **malignant**');
     expect(body).toContain("McNemar's exact test");
     expect(checkRuns()).toHaveLength(1);
   });
@@ -146,7 +148,8 @@ describe('evaluate action', () => {
     const config = await readFile(workspace.path('mlops.yml'), 'utf8');
     await writeFile(
       workspace.path('mlops.yml'),
-      `${config}evaluate:\n  gates:\n    - metric: accuracy\n      min: 0.99\n    - metric: roc_auc\n      max-drop: 5%\n`,
+      // The example's own evaluate section replaced by one with a gate it fails.
+      `${config.replace(/^evaluate:[\s\S]*$/m, '')}evaluate:\n  gates:\n    - metric: accuracy\n      min: 0.99\n    - metric: roc_auc\n      max-drop: 5%\n`,
     );
     try {
       const run = await evaluateRun();

@@ -185,4 +185,56 @@ describe('mlops drift', () => {
     };
     expect(report).toMatchObject({ severity: 'none', drifted: 0 });
   });
+
+  it('takes the profiles of shards as --current: the report of the whole data, bit for bit', async () => {
+    const drift = async (report: string, ...current: string[]) => {
+      const result = await mlops(
+        workspace.dir,
+        'drift',
+        ...current.flatMap((c) => ['--current', c]),
+        '--reference',
+        'out/winter.json',
+        '--model',
+        'none',
+        '--report',
+        report,
+        '--fail-on',
+        'never',
+      );
+      expect(result.code, result.stderr).toBe(0);
+      return JSON.parse(await workspace.read(report)) as Record<string, unknown>;
+    };
+    // The shard profiles of the first test: rows 1-600 and 601-1461 of data/all.csv.
+    const sharded = await drift('out/sharded.json', 'out/shard-2.json', 'out/shard-1.json');
+    const whole = await drift('out/whole.json', 'data/all.csv');
+    expect(sharded['current']).toBe('out/shard-2.json, out/shard-1.json');
+    expect(whole['current']).toBe('data/all.csv');
+    expect({ ...sharded, current: '' }).toEqual({ ...whole, current: '' });
+    // Winter against the whole year: the temperatures drift, so the comparison is not vacuous.
+    const columns = whole['columns'] as { name: string; drifted: boolean }[];
+    expect(columns.find((c) => c.name === 'temp_max')?.drifted).toBe(true);
+  });
+
+  it('refuses profiles and data mixed in --current, naming both', async () => {
+    const result = await mlops(
+      workspace.dir,
+      'drift',
+      '--current',
+      'out/shard-1.json',
+      '--current',
+      'data/shard-2.csv',
+      '--reference',
+      'out/winter.json',
+      '--model',
+      'none',
+      '--report',
+      'out/mixed.json',
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'current mixes profiles ("out/shard-1.json") and data files ("data/shard-2.csv")',
+    );
+    expect(result.stderr).toContain('--current');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
 });

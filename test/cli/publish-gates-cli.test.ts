@@ -23,7 +23,12 @@ async function repository(extraConfig: string): Promise<{
 }> {
   const ws = await createWorkspace();
   await ws.copyInto(path.join(root, 'examples/breast-cancer'));
-  await ws.write('mlops.yml', `${await ws.read('mlops.yml')}${extraConfig}`);
+  // An extra evaluate section replaces the example's own (a YAML key may appear once).
+  const example = await ws.read('mlops.yml');
+  const base = extraConfig.includes('evaluate:')
+    ? example.replace(/^evaluate:[\s\S]*$/m, '')
+    : example;
+  await ws.write('mlops.yml', `${base}${extraConfig}`);
   const git = (...args: string[]) =>
     execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', ...args], {
       cwd: ws.dir,

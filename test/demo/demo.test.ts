@@ -125,6 +125,41 @@ describe('npm run demo', () => {
     expect(report.severity).toBe('none');
   });
 
+  it('measures the served model on the 100 labels that arrived later, accuracy as counted here', async () => {
+    const report = JSON.parse(
+      await readFile(path.join(out, 'performance-report.json'), 'utf8'),
+    ) as {
+      severity: string;
+      coverage: { predictions: number; labelled: number; never_labelled: number };
+      windows: { labelled: number; metrics: { accuracy: number } }[];
+    };
+    expect(report.coverage).toMatchObject({ predictions: 114, labelled: 100, never_labelled: 14 });
+    // The truth of eval-<n> is row n of eval.csv; the prediction is in the log.
+    const [header = '', ...rows] = (await readFile(path.join(out, 'work/data/eval.csv'), 'utf8'))
+      .trimEnd()
+      .split('\n');
+    const target = header.split(',').indexOf('diagnosis');
+    const dir = path.join(out, 'work/.mlops/predictions');
+    const predicted = new Map<string, string>();
+    for (const file of await readdir(dir)) {
+      for (const line of (await readFile(path.join(dir, file), 'utf8')).trim().split('\n')) {
+        const logged = (JSON.parse(line) as { _mlops: { request: string; prediction: string } })
+          ._mlops;
+        predicted.set(logged.request, logged.prediction);
+      }
+    }
+    const correct = rows
+      .slice(0, 100)
+      .filter((row, n) => row.split(',')[target] === predicted.get(`eval-${n}`)).length;
+    const labelledWindows = report.windows.filter((w) => w.labelled > 0);
+    const total = labelledWindows.reduce((sum, w) => sum + w.labelled, 0);
+    expect(total).toBe(100);
+    if (labelledWindows.length === 1) {
+      expect(labelledWindows[0]?.metrics.accuracy).toBeCloseTo(correct / 100, 12);
+    }
+    expect(existsSync(path.join(out, 'performance-issue.md'))).toBe(true);
+  });
+
   it('registry.txt shows v1.0.0 and v1.1.0, production on v1.0.0', async () => {
     const registry = await readFile(path.join(out, 'registry.txt'), 'utf8');
     expect(registry).toContain('breast-cancer in .mlops/registry: 2 versions, 1 stage event');

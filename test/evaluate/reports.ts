@@ -224,3 +224,176 @@ export const multiclassReport: EvaluationReport = {
   run: { url: null, commit: null, pullRequest: null },
   createdAt: '2025-01-02T03:04:05.000Z',
 };
+
+/**
+ * Mixed: the candidate ranks better (roc_auc up) but is less calibrated (log_loss up), both
+ * significant; no gates configured; the bootstrap marks an accuracy drop that McNemar's test,
+ * with 8 discordant records (7 against 1), does not: p = 2·P(X ≤ 1) for X ~ Binomial(8, 1/2)
+ * = 2·(1 + 8)/256 = 0.0703125.
+ */
+export const mixedReport: EvaluationReport = {
+  ...binaryReport,
+  positiveClass: 'churns',
+  candidate: {
+    ...binaryReport.candidate,
+    metrics: { values: { accuracy: 0.943, roc_auc: 0.9731, log_loss: 0.1902 } },
+  },
+  deltas: [
+    {
+      metric: 'accuracy',
+      baseline: 0.95,
+      candidate: 0.943,
+      delta: -0.007,
+      interval: [-0.013, -0.001],
+      significant: true,
+    },
+    {
+      metric: 'roc_auc',
+      baseline: 0.9612,
+      candidate: 0.9731,
+      delta: 0.0119,
+      interval: [0.0051, 0.0187],
+      significant: true,
+    },
+    {
+      metric: 'log_loss',
+      baseline: 0.1688,
+      candidate: 0.1902,
+      delta: 0.0214,
+      interval: [0.0077, 0.0351],
+      significant: true,
+    },
+  ],
+  mcnemar: { baselineOnly: 7, candidateOnly: 1, pValue: 0.0703125 },
+  gates: [],
+  passed: true,
+};
+
+/** Nothing significant, no gates: the headline warns that nothing gates the merge. */
+export const noGatesReport: EvaluationReport = {
+  ...binaryReport,
+  // Intervals 0.03 either side of each delta, so every one includes 0.
+  deltas: binaryReport.deltas.map((delta) => ({
+    ...delta,
+    interval: [delta.delta - 0.03, delta.delta + 0.03] as const,
+    significant: false,
+  })),
+  gates: [],
+  passed: true,
+};
+
+/** Regression: every metric lower is better but r2; the candidate is better on rmse and mae. */
+export const regressionReport: EvaluationReport = {
+  reportVersion: 1,
+  model: 'house-prices',
+  task: 'regression',
+  classes: null,
+  rows: 2000,
+  data: [{ path: 'data/eval.parquet', digest: dataDigest }],
+  candidate: {
+    label: 'candidate',
+    version: null,
+    digest: candidateDigest,
+    path: 'model.onnx',
+    metrics: { values: { rmse: 41.25, mae: 30.5, r2: 0.8125, mape: 0.1275 } },
+  },
+  baseline: {
+    label: 'production v2.0.0',
+    version: '2.0.0',
+    digest: baselineDigest,
+    path: 'model.onnx',
+    metrics: { values: { rmse: 45.5, mae: 33.75, r2: 0.78, mape: 0.125 } },
+  },
+  baselineNote: null,
+  deltas: [
+    {
+      metric: 'rmse',
+      baseline: 45.5,
+      candidate: 41.25,
+      delta: -4.25,
+      interval: [-6.5, -2],
+      significant: true,
+    },
+    {
+      metric: 'mae',
+      baseline: 33.75,
+      candidate: 30.5,
+      delta: -3.25,
+      interval: [-5, -1.5],
+      significant: true,
+    },
+    {
+      metric: 'r2',
+      baseline: 0.78,
+      candidate: 0.8125,
+      delta: 0.0325,
+      interval: [-0.001, 0.066],
+      significant: false,
+    },
+    {
+      metric: 'mape',
+      baseline: 0.125,
+      candidate: 0.1275,
+      delta: 0.0025,
+      interval: [-0.004, 0.009],
+      significant: false,
+    },
+  ],
+  mcnemar: null,
+  slices: [],
+  gates: [
+    {
+      metric: 'rmse',
+      rule: 'max-drop 5% (relative)',
+      status: 'passed',
+      detail: '41.2500 ≤ 47.7750 = 45.5000 × (1 + 0.05)',
+    },
+  ],
+  passed: true,
+  bootstrap,
+  run: { url: null, commit: null, pullRequest: null },
+  createdAt: '2025-01-02T03:04:05.000Z',
+};
+
+/**
+ * Binary with curves for both models, on a 4-step grid and 4 calibration bins so the tables stay
+ * short; the values are those of the hand-worked example in test/metrics/curves.test.ts.
+ */
+export const curvesReport: EvaluationReport = {
+  ...binaryReport,
+  positiveClass: 'churns',
+  candidate: {
+    ...binaryReport.candidate,
+    metrics: {
+      ...binaryReport.candidate.metrics,
+      curves: {
+        grid: [0, 0.25, 0.5, 0.75, 1],
+        tpr: [0.5, 0.75, 1, 1, 1],
+        precision: [1, 1, 2 / 3, 2 / 3, 2 / 3],
+        calibration: [
+          { lower: 0, upper: 0.25, count: 2, meanPredicted: 0.175, fractionPositive: 0.5 },
+          { lower: 0.25, upper: 0.5, count: 0, meanPredicted: null, fractionPositive: null },
+          { lower: 0.5, upper: 0.75, count: 1, meanPredicted: 0.6, fractionPositive: 1 },
+          { lower: 0.75, upper: 1, count: 2, meanPredicted: 0.85, fractionPositive: 0.5 },
+        ],
+      },
+    },
+  },
+  baseline: {
+    ...(binaryReport.baseline as NonNullable<EvaluationReport['baseline']>),
+    metrics: {
+      ...(binaryReport.baseline as NonNullable<EvaluationReport['baseline']>).metrics,
+      curves: {
+        grid: [0, 0.25, 0.5, 0.75, 1],
+        tpr: [0, 0.5, 0.5, 1, 1],
+        precision: [1, 0.75, 0.5, 0.5, 0.5],
+        calibration: [
+          { lower: 0, upper: 0.25, count: 1, meanPredicted: 0.2, fractionPositive: 0 },
+          { lower: 0.25, upper: 0.5, count: 2, meanPredicted: 0.4, fractionPositive: 0.5 },
+          { lower: 0.5, upper: 0.75, count: 0, meanPredicted: null, fractionPositive: null },
+          { lower: 0.75, upper: 1, count: 2, meanPredicted: 0.9, fractionPositive: 1 },
+        ],
+      },
+    },
+  },
+};

@@ -31,6 +31,19 @@ describe('journey expressions', () => {
     );
     expect(() => value('${{ steps.evaluate.outputs.passed }}')).toThrow(/has not run/);
     expect(() => value('${{ steps.train.outputs.digest }}')).toThrow(/not declared/);
-    expect(() => value('${{ matrix.os }}')).toThrow(/cannot evaluate/);
+    expect(() => value('${{ matrix.os }}')).toThrow(/matrix\.os outside a matrix job/);
+    expect(() => value('${{ runnr.os }}')).toThrow(/cannot evaluate/);
+    const inMatrix = { ...rules, matrix: new Set(['shard']) };
+    expect(
+      evaluateString(
+        '${{ matrix.shard }}',
+        { ...contexts, matrix: { shard: 2 } },
+        inMatrix,
+        'test',
+      ),
+    ).toBe('2');
+    expect(() => evaluateString('${{ matrix.os }}', contexts, inMatrix, 'test')).toThrow(
+      /matrix\.os, which the job's matrix does not define/,
+    );
   });
 });

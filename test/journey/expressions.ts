@@ -22,6 +22,7 @@ export const CONTEXT_NAMES = [
   'vars',
   'runner',
   'job',
+  'matrix',
 ] as const;
 export type ContextName = (typeof CONTEXT_NAMES)[number];
 export type Contexts = Partial<Record<ContextName, Dict>>;
@@ -36,6 +37,8 @@ export interface ReferenceRules {
   jobOutputs?: ReadonlyMap<string, ReadonlySet<string>>;
   /** Secrets the workflow declares or receives (`secrets.<name>`). */
   secrets?: ReadonlySet<string>;
+  /** The keys of the job's `strategy.matrix` (`matrix.<key>`); absent outside a matrix job. */
+  matrix?: ReadonlySet<string>;
 }
 
 const isDict = (value: unknown): value is Dict =>
@@ -83,6 +86,11 @@ function checkReferences(expression: string, rules: ReferenceRules, where: strin
     if (rules.inputs !== undefined && !rules.inputs.has(name)) {
       fail(`inputs.${name}, which the workflow does not declare`);
     }
+  }
+  for (const match of expression.matchAll(/(?<![\w.-])matrix\.([\w-]+)/g)) {
+    const key = match[1] as string;
+    if (rules.matrix === undefined) fail(`matrix.${key} outside a matrix job`);
+    if (!rules.matrix?.has(key)) fail(`matrix.${key}, which the job's matrix does not define`);
   }
   for (const match of expression.matchAll(/(?<![\w.-])secrets\.([\w-]+)/g)) {
     const name = match[1] as string;

@@ -22,15 +22,18 @@
  * the test keeps it in step with the emulator's branches), train's `upload-artifact: true` (the
  * files train wrote become `repo.addArtifact` on this workflow run, since the artifact service
  * does not exist outside a runner), `actions/download-artifact` (this run's artifacts written
- * into `path`), `actions/setup-node` (nothing), and the `run:` step "Verify the model's digest"
+ * into `path`), `actions/upload-artifact` (a file or folder becomes this run's artifact, hidden
+ * files left out as v4.4 does),
+ * `actions/setup-node` (nothing), and the `run:` step "Verify the model's digest"
  * (the same comparison, in TypeScript). The `run:` steps in `REAL_RUN_STEPS` run for real in bash
  * (bash-step.ts: `gh` answered by the emulator). A skipped step's outputs read as empty, as on
- * GitHub. Any other `run:` step that would run, any other action,
- * and any construct not listed here (matrix, container, services, job-level env, nested calls,
- * `paths-ignore`...) throws, naming it.
+ * GitHub. A job's `strategy.matrix` (lists of values, literal or from an expression) runs the
+ * job once per combination with `${{ matrix.<key> }}`; `include` and `exclude` are refused.
+ * Any other `run:` step that would run, any other action, and any construct not listed here
+ * (container, services, job-level env, nested calls, `paths-ignore`...) throws, naming it.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { GitHubEmulator, WorkflowRunRecord } from '../support/github-emulator/index.js';
@@ -326,6 +329,7 @@ const JOB_KEYS = new Set([
   'concurrency',
   'outputs',
   'steps',
+  'strategy',
 ]);
 const CALLER_JOB_KEYS = new Set(['name', 'needs', 'if', 'uses', 'with', 'secrets', 'permissions']);
 const STEP_KEYS = new Set(['id', 'name', 'uses', 'with', 'env', 'if', 'run']);
@@ -497,7 +501,25 @@ async function runCalledWorkflow(
       state.result.jobs.set(key, skipped);
       continue;
     }
-    const outputs = await runSteps(state, called.file, id, steps, jobContexts, jobRules);
+    const combinations = matrixOf(job, jobContexts, jobRules, jobWhere);
+    let outputs: Record<string, string> = {};
+    if (combinations === null) {
+      outputs = await runSteps(state, called.file, id, steps, jobContexts, jobRules);
+    } else {
+      // One job per combination, one after another (GitHub runs them side by side, each on a
+      // fresh runner: here they share the workspace, so a job must not read another's files).
+      for (const matrix of combinations) {
+        state.result.log.push(`${jobWhere}: matrix ${JSON.stringify(matrix)}`);
+        await runSteps(
+          state,
+          called.file,
+          id,
+          steps,
+          { ...jobContexts, matrix },
+          { ...jobRules, matrix: new Set(Object.keys(matrix)) },
+        );
+      }
+    }
     const jobResult: JobResult = { result: 'success', outputs };
     done.set(id, jobResult);
     state.result.jobs.set(key, jobResult);
@@ -673,6 +695,59 @@ async function runCalledWorkflow(
   }
 }
 
+const STRATEGY_KEYS = new Set(['matrix', 'fail-fast', 'max-parallel']);
+
+/**
+ * A job's `strategy.matrix`: each key a list of values (literal, or an expression such as
+ * `${{ fromJSON(needs.plan.outputs.indexes) }}`), combined as GitHub does (every combination,
+ * the first key varying slowest); null without a strategy. `include`, `exclude` and a matrix
+ * given whole by one expression are not supported.
+ */
+function matrixOf(
+  job: Dict,
+  contexts: Contexts,
+  rules: ReferenceRules,
+  where: string,
+): Dict[] | null {
+  const strategy = job['strategy'];
+  if (strategy === undefined) return null;
+  if (!isDict(strategy)) throw new Error(`${where}: \`strategy:\` must be a mapping here`);
+  onlyKeys(strategy, STRATEGY_KEYS, `${where} strategy`);
+  const matrix = strategy['matrix'];
+  if (!isDict(matrix)) throw new Error(`${where}: \`strategy.matrix\` must be a mapping here`);
+  let combinations: Dict[] = [{}];
+  for (const [key, spec] of Object.entries(matrix)) {
+    if (key === 'include' || key === 'exclude') {
+      throw new Error(`${where}: \`strategy.matrix.${key}\` is not supported`);
+    }
+    const values = Array.isArray(spec)
+      ? spec
+      : evaluateValue(spec, contexts, rules, `${where} strategy.matrix.${key}`);
+    if (!Array.isArray(values) || values.length === 0) {
+      throw new Error(
+        `${where}: strategy.matrix.${key} is ${JSON.stringify(values)}, not a non-empty list`,
+      );
+    }
+    for (const value of values) {
+      if (typeof value === 'object' && value !== null) {
+        throw new Error(`${where}: strategy.matrix.${key} holds an object (not supported)`);
+      }
+    }
+    combinations = combinations.flatMap((combination) =>
+      values.map((value: unknown) => ({ ...combination, [key]: value })),
+    );
+  }
+  if (combinations.length > 256) {
+    throw new Error(`${where}: ${combinations.length} matrix jobs; GitHub allows 256`);
+  }
+  if (isDict(job['outputs'])) {
+    throw new Error(
+      `${where}: outputs of a matrix job (the last one to finish wins) are not supported`,
+    );
+  }
+  return combinations;
+}
+
 function typed(value: unknown, type: string, where: string): unknown {
   if (type === 'boolean') {
     if (typeof value === 'boolean') return value;
@@ -745,13 +820,89 @@ async function uploadEvaluationArtifact(
 const CHECKOUT_INPUTS = new Set(['persist-credentials', 'lfs', 'ref']);
 
 /** `run:` steps executed for real (bash-step.ts), by name: their logic is what is tested. */
-const REAL_RUN_STEPS = new Set(['Check that there is something to compare']);
+const REAL_RUN_STEPS = new Set([
+  'Check that there is something to compare',
+  'List the shards',
+  'Fetch the shard',
+  "Check that every shard's profile is here",
+]);
 
 /** Outputs of third-party actions that are only ever skipped here, for `steps.<id>.outputs`. */
 const SKIPPED_STEP_OUTPUTS: Record<string, readonly string[]> = {
   'actions/create-github-app-token': ['token', 'installation-id', 'app-slug'],
 };
 const DOWNLOAD_INPUTS = new Set(['name', 'pattern', 'merge-multiple', 'path']);
+const UPLOAD_INPUTS = new Set([
+  'name',
+  'path',
+  'if-no-files-found',
+  'retention-days',
+  'include-hidden-files',
+]);
+
+/** The files under `dir`, by their path relative to it. */
+async function filesUnder(dir: string, prefix = ''): Promise<Record<string, Buffer>> {
+  const files: Record<string, Buffer> = {};
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const relative = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
+    if (entry.isDirectory()) {
+      Object.assign(files, await filesUnder(path.join(dir, entry.name), relative));
+    } else if (entry.isFile()) {
+      files[relative] = await readFile(path.join(dir, entry.name));
+    }
+  }
+  return files;
+}
+
+/**
+ * `actions/upload-artifact` (v4 and later): the files at `path` (a file, kept by its name, or a
+ * folder, kept by the paths under it; no globs here) become artifact `name` of this run. A name
+ * already uploaded in this run fails, as on GitHub (artifacts are immutable since v4). Since v4.4
+ * hidden files, and every file inside a hidden folder (`.mlops/x.json`), are left out unless
+ * `include-hidden-files: true` (actions/upload-artifact#602): so here too.
+ */
+async function simulateUpload(
+  run: RunState,
+  withs: Record<string, string>,
+  where: string,
+): Promise<void> {
+  const name = withs['name'] || 'artifact';
+  if (run.artifacts.has(name)) {
+    throw new Error(`${where}: an artifact named ${name} was already uploaded in this run`);
+  }
+  const files: Record<string, Buffer> = {};
+  const withHidden = withs['include-hidden-files'] === 'true';
+  const hidden = (absolute: string) =>
+    path
+      .relative(run.env.workspace.dir, absolute)
+      .split(path.sep)
+      .some((segment) => segment.startsWith('.') && segment !== '..');
+  for (const entry of (withs['path'] ?? '').split('\n').map((p) => p.trim())) {
+    if (entry === '') continue;
+    if (/[*?[]/.test(entry) || entry.startsWith('!')) {
+      throw new Error(`${where}: upload-artifact path ${entry}: patterns are not simulated`);
+    }
+    const absolute = path.resolve(run.env.workspace.dir, entry);
+    const info = await stat(absolute).catch(() => null);
+    if (info?.isFile()) {
+      if (withHidden || !hidden(absolute))
+        files[path.basename(absolute)] = await readFile(absolute);
+    } else if (info?.isDirectory()) {
+      for (const [relative, content] of Object.entries(await filesUnder(absolute))) {
+        if (withHidden || !hidden(path.join(absolute, relative))) files[relative] = content;
+      }
+    }
+  }
+  if (Object.keys(files).length === 0) {
+    const mode = withs['if-no-files-found'] || 'warn';
+    if (mode === 'error') throw new Error(`${where}: no files found at ${withs['path'] ?? ''}`);
+    run.result.log.push(`${where}: no files to upload as ${name} (${mode})`);
+    return;
+  }
+  run.env.emulator.repo.addArtifact(run.runRecord, name, files);
+  run.artifacts.set(name, files);
+  run.result.log.push(`${where}: uploaded artifact ${name} (${Object.keys(files).join(', ')})`);
+}
 
 async function simulateThirdParty(
   run: RunState,
@@ -771,6 +922,9 @@ async function simulateThirdParty(
     run.result.log.push(
       `${where}: checkout${withs['ref'] ? ` of ${withs['ref']}` : ''} (the workspace holds it)`,
     );
+  } else if (name === 'actions/upload-artifact') {
+    unsupported(UPLOAD_INPUTS);
+    await simulateUpload(run, withs, where);
   } else if (name === 'actions/setup-node') {
     run.result.log.push(`${where}: setup-node (nothing to do)`);
   } else if (name === 'actions/download-artifact') {

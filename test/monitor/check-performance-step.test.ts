@@ -7,9 +7,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMlopsConfig } from '../../src/adapters/fs/load-config.js';
+import { runCommand } from '../../src/adapters/process/run-command.js';
 import { DataError } from '../../src/core/errors.js';
 import { createSilentLogger } from '../../src/core/logger.js';
-import type { PerformanceRegistry } from '../../src/core/monitor/performance-ports.js';
+import type { PerformanceRegistry } from '../../src/core/monitor/performance-port.js';
 import { formatLogLine } from '../../src/core/serve/prediction-log-record.js';
 import { checkPerformance } from '../../src/steps/check-performance.js';
 import { mlops } from '../support/run-cli.js';
@@ -139,6 +140,50 @@ describe('check-performance with the production release', () => {
   it('says when no version is in production', async () => {
     await expect(run(null)).rejects.toThrow(DataError);
     await expect(run(null)).rejects.toThrow(/price has no production version/);
+  });
+});
+
+describe('the labels command', () => {
+  const commands = { runCommand: (c: Parameters<typeof runCommand>[0]) => runCommand(c) };
+  async function withCommand(command: string) {
+    const loaded = await loadMlopsConfig({ cwd: workspace.dir, path: 'mlops.yml' });
+    return checkPerformance({
+      cwd: workspace.dir,
+      loaded: loaded!,
+      labels: [],
+      labelsCommand: command,
+      commands,
+      releasedMetrics: 'released-cmd.json',
+      reportPath: path.join(workspace.dir, 'out/cmd.json'),
+      registry: null,
+      issues: null,
+      dispatcher: null,
+      runUrl: null,
+      workDir: path.join(workspace.dir, '.work-cmd'),
+      logger: createSilentLogger(),
+    });
+  }
+
+  it("reads its output as labels, and it never sees the runner's token", async () => {
+    await workspace.write('released-cmd.json', JSON.stringify({ rmse: 1.2 }));
+    const before = process.env['GITHUB_TOKEN'];
+    process.env['GITHUB_TOKEN'] = 'ghs_secret';
+    try {
+      // Fails (bash -e) if the token reached it; prints two of the three labels as JSONL.
+      const result = await withCommand(`test -z "\${GITHUB_TOKEN:-}"; head -n 2 labels.jsonl`);
+      expect(result.report.coverage).toMatchObject({ labelled: 2, never_labelled: 1 });
+      // Errors 1 and −2: RMSE √(5/2).
+      expect(result.report.windows[0]?.metrics['rmse']).toBeCloseTo(Math.sqrt(2.5), 12);
+    } finally {
+      if (before === undefined) delete process.env['GITHUB_TOKEN'];
+      else process.env['GITHUB_TOKEN'] = before;
+    }
+  });
+
+  it('fails with its exit code and last output', async () => {
+    await expect(withCommand('echo "no access to the bucket" >&2; exit 3')).rejects.toThrow(
+      /monitoring\.labels-command\): the labels command exited with code 3; its last output:\nno access to the bucket/,
+    );
   });
 });
 

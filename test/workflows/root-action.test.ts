@@ -25,6 +25,7 @@ const COMMANDS = [
   'check-performance',
   'doctor',
   'profile-data',
+  'dashboard',
 ];
 /** Step inputs the root action takes under another name: train's `command` is the step selector. */
 const RENAMED: Record<string, Record<string, string>> = { train: { command: 'train-command' } };

@@ -29,12 +29,14 @@ describe('the shipped workflows', () => {
         '.github/workflows/mlops-drift.yml',
         '.github/workflows/mlops-drift-sharded.yml',
         '.github/workflows/mlops-monitor.yml',
+        '.github/workflows/mlops-dashboard.yml',
         '.github/workflows/release.yml',
         'workflows/mlops-pull-request.yml',
         'workflows/mlops-publish.yml',
         'workflows/mlops-promote.yml',
         'workflows/mlops-drift.yml',
         'workflows/mlops-monitor.yml',
+        'workflows/mlops-dashboard.yml',
         'workflows/mlops-retrain.yml',
       ]),
     );
@@ -93,6 +95,13 @@ const expectedPermissions: Record<string, Record<string, Record<string, string>>
   },
   '.github/workflows/mlops-monitor.yml': {
     monitor: { contents: 'read', issues: 'write', actions: 'write' },
+  },
+  '.github/workflows/mlops-dashboard.yml': {
+    build: { contents: 'read', actions: 'read' },
+    deploy: { pages: 'write', 'id-token': 'write' },
+  },
+  'workflows/mlops-dashboard.yml': {
+    dashboard: { contents: 'read', actions: 'read', pages: 'write', 'id-token': 'write' },
   },
   'workflows/mlops-pull-request.yml': {
     mlops: { contents: 'read', 'pull-requests': 'write', checks: 'write', actions: 'read' },

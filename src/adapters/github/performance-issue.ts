@@ -3,7 +3,7 @@
  * issue per model, found by its hidden marker among the token's own issues, updated, relabelled,
  * deduplicated, closed when resolved) with the `mlops:performance` label and its own marker.
  */
-import type { PerformanceIssueTracker } from '../../core/monitor/performance-ports.js';
+import type { PerformanceIssueTracker } from '../../core/monitor/performance-port.js';
 import {
   performanceIssueMarker,
   performanceSeverityOfBody,
@@ -31,6 +31,10 @@ export const PERFORMANCE_ISSUE_KIND: MarkedIssueKind<PerformanceSeverity> = {
     },
     [RETRAIN_LABEL]: { color: 'fbca04', description: 'The model should be retrained' },
     [INVESTIGATE_LABEL]: { color: 'b60205', description: 'Needs investigation' },
+    'slo-broken': {
+      color: 'e99695',
+      description: 'A latency or error-rate objective of mlops serve is broken',
+    },
   },
 };
 

@@ -9,6 +9,7 @@ import { toDisplayPath } from '../../adapters/fs/display-path.js';
 import { loadMlopsConfig } from '../../adapters/fs/load-config.js';
 import { writeFileAtomic } from '../../adapters/fs/write-file-atomic.js';
 import { DEFAULT_LOCAL_REGISTRY_ROOT } from '../../adapters/registry/local-registry.js';
+import { runCommand } from '../../adapters/process/run-command.js';
 import { LocalAssetRegistry } from '../../adapters/registry/version-asset.js';
 import { ConfigError } from '../../core/errors.js';
 import { createConsoleLogger } from '../../core/logger.js';
@@ -42,6 +43,8 @@ export async function runPerformance({
     loaded,
     logs: values.logs,
     labels: values.labels,
+    labelsCommand: values['labels-command'],
+    commands: { runCommand: (command) => runCommand({ ...command, killGraceMs: 5000 }) },
     prometheus: values.prometheus,
     releasedMetrics: values['released-metrics'],
     reportPath,

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { StatTestName } from '../drift/stat-test.js';
 import { ConfigError } from '../errors.js';
 import type { Task } from '../evaluate/report.js';
+import { COST_METRICS } from '../evaluate/latency.js';
 import { METRICS } from '../metrics/metric-info.js';
 import { didYouMean } from './did-you-mean.js';
 import { formatPath, parseLocatedYaml, parseWithSchema, type LocatedYaml } from './located-yaml.js';
@@ -55,6 +56,13 @@ const monitoringSchema = z.strictObject({
     .optional()
     .describe(
       'The true labels that arrived later: CSV, JSONL or Parquet files of id, label[, time]',
+    ),
+  'labels-command': z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "A bash command whose standard output is more labels (CSV with a header, or JSONL), run in mlops.yml's folder; it sees MLOPS_* variables, never the runner's credentials",
     ),
   prometheus: z
     .string()
@@ -294,6 +302,27 @@ export const mlopsConfigSchema = z
           .default([])
           .describe('Columns to compute metrics per group for'),
         'batch-size': z.int().min(1).default(4096).describe('Records per onnxruntime run'),
+        latency: z
+          .strictObject({
+            records: z
+              .int()
+              .min(0)
+              .max(100_000)
+              .default(200)
+              .describe('Timed single-record runs per model (0: not measured)'),
+            batches: z
+              .int()
+              .min(0)
+              .max(10_000)
+              .default(20)
+              .describe(
+                'Timed runs of one batch of batch-size records per model (0: not measured)',
+              ),
+          })
+          .optional()
+          .describe(
+            'Inference latency of both models, alternated on the same records after warm-up (default: 200 records, 20 batches); gates may name latency_p50_ms, latency_p95_ms, batch_latency_p50_ms, batch_latency_p95_ms and model_size_kib',
+          ),
         bootstrap: z
           .strictObject({
             resamples: z.int().min(100).max(100_000).default(1000),
@@ -431,7 +460,8 @@ export function parseMlopsConfig(text: string, file: string): MlopsConfig {
 function checkGateMetrics(config: MlopsConfig, source: LocatedYaml): void {
   const task: Task | undefined = config.model.task;
   const known = METRICS.filter((info) => task === undefined || info.tasks.includes(task));
-  const names = known.map((info) => info.name);
+  // Latency and file size (evaluate measures them for every task) may be gated too.
+  const names = [...known.map((info) => info.name), ...COST_METRICS.map((metric) => metric.name)];
   for (const [index, gate] of (config.evaluate?.gates ?? []).entries()) {
     if (names.includes(gate.metric)) continue;
     const path = ['evaluate', 'gates', index, 'metric'];

@@ -117,6 +117,7 @@ export function renderPage(options: PageOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(options.title)}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${options.root}assets/site.css">${script}
 </head>
 <body>
@@ -153,6 +154,9 @@ th, td { border: 1px solid var(--border); padding: .3rem .6rem; text-align: left
 thead th { background: var(--bg-alt); }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .muted, footer { color: var(--muted); }
+time { white-space: nowrap; }
+.summary { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
+.summary dd { margin: 0; }
 footer { margin-top: 3rem; font-size: .9rem; }
 .light { display: inline-flex; align-items: center; gap: .35rem; }
 .dot { width: .8rem; height: .8rem; border-radius: 50%; border: 1px solid #1b1f24; display: inline-block; }

@@ -220,7 +220,8 @@ export function versionEntry(version: ModelVersion, manifest: Manifest): Version
     pullRequest: manifest.publication?.pullRequest ?? manifest.source.pullRequest,
     runUrl: manifest.source.runUrl,
     digest: modelDigest(version) ?? manifest.model.file.digest,
-    metrics: manifest.metrics,
+    // The evaluation's metrics (what the gates judge) first; training's fill in the others.
+    metrics: { ...manifest.metrics, ...(manifest.publication?.evaluation?.metrics ?? {}) },
   };
 }
 
@@ -474,4 +475,13 @@ export function driftColumns(runs: readonly DriftRunEntry[]): string[] {
 /** Versions newest first, by semver. */
 export function sortVersions(entries: Iterable<VersionEntry>): VersionEntry[] {
   return [...entries].sort((a, b) => compareSemver(b.version, a.version));
+}
+
+/** The absolute gates (`min`, `max`) of `evaluate.gates`; change gates have no fixed band. */
+export function gateBands(
+  gates: readonly { readonly metric: string; readonly min?: number | undefined; readonly max?: number | undefined }[],
+): GateBand[] {
+  return gates
+    .filter((gate) => gate.min !== undefined || gate.max !== undefined)
+    .map((gate) => ({ metric: gate.metric, min: gate.min ?? null, max: gate.max ?? null }));
 }

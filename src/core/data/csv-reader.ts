@@ -29,7 +29,7 @@ import {
   type StructuralIssue,
   type StructuralRule,
 } from './batch.js';
-import { parseDecimal, parseShortInteger } from './number-text.js';
+import { readDecimal, readShortInteger } from './number-text.js';
 import { textBlocks } from './text-blocks.js';
 import type { InvalidSequence } from './utf8.js';
 
@@ -92,6 +92,8 @@ class CsvTokenizer {
   private readonly numberColumns: Readonly<Record<string, 'number' | 'integer'>> | undefined;
   /** Per column of the header: TEXT, DECIMAL or INTEGER. */
   private kinds = new Uint8Array(0);
+  /** Where a number column's cell is parsed to (see `consume`). */
+  private readonly parsed = new Float64Array(1);
 
   private events: ReadEvent[] = [];
   /** Start of a record still open at the end of the text so far (non-empty only then). */
@@ -193,6 +195,7 @@ class CsvTokenizer {
     const maxNull = this.maxNullLength;
     const batchSize = this.batchSize;
     const shortCells = this.shortCells;
+    const parsed = this.parsed;
     let kinds = this.kinds;
     let width = this.width;
     let cols = this.cols;
@@ -251,23 +254,22 @@ class CsvTokenizer {
           const fieldEnd = nextDelimiter < end ? nextDelimiter : end;
           if (count < width) {
             const kind = kinds[count] as number;
-            let number = NaN;
             if (
               kind !== TEXT &&
               fieldEnd > start &&
-              (nullSet === undefined || fieldEnd - start > maxNull)
+              (kind === DECIMAL
+                ? readDecimal(text, start, fieldEnd, parsed, 0)
+                : readShortInteger(text, start, fieldEnd, parsed, 0)) &&
+              // A null value that reads as a number ("-999") is still a null value.
+              (nullSet === undefined ||
+                fieldEnd - start > maxNull ||
+                !nullSet.has(text.slice(start, fieldEnd)))
             ) {
               // A number column's cell is read in place: no string, and a double in the column
-              // array (V8 keeps an array of only numbers unboxed).
-              number =
-                kind === DECIMAL
-                  ? parseDecimal(text, start, fieldEnd)
-                  : parseShortInteger(text, start, fieldEnd);
-            }
-            if (number === number) {
-              // Stored here, not through `value`: a number merged with strings into one
-              // variable would be boxed, one heap object per cell.
-              (cols[count] as Cell[])[row] = number;
+              // array (V8 keeps an array of only numbers unboxed). It goes through a
+              // Float64Array and is stored here, not through `value`, as a double returned or
+              // merged with strings into one variable would be boxed, one heap object per cell.
+              (cols[count] as Cell[])[row] = parsed[0] as number;
             } else {
               let value: Cell = null;
               if (fieldEnd > start) {

@@ -26,13 +26,30 @@ const EXACT_DIGITS = 15;
  * not (no text in the grammar reads as NaN, so NaN means "not a decimal number").
  */
 export function parseDecimal(text: string, start: number, end: number): number {
+  return readDecimal(text, start, end, scratch, 0) ? (scratch[0] as number) : NaN;
+}
+
+const scratch = new Float64Array(1);
+
+/**
+ * `parseDecimal` for hot loops: writes the value to `into[at]` and tells whether the text was a
+ * decimal. A double returned from a call that is not inlined is boxed (a heap object per call);
+ * one written to a Float64Array is not, and neither is a boolean.
+ */
+export function readDecimal(
+  text: string,
+  start: number,
+  end: number,
+  into: Float64Array,
+  at: number,
+): boolean {
   let i = start;
-  if (i >= end) return NaN;
+  if (i >= end) return false;
   let c = text.charCodeAt(i);
   let negative = false;
   if (c === 43 || c === 45) {
     negative = c === 45;
-    if (++i >= end) return NaN;
+    if (++i >= end) return false;
     c = text.charCodeAt(i);
   }
   let mantissa = 0;
@@ -63,16 +80,16 @@ export function parseDecimal(text: string, start: number, end: number): number {
       c = text.charCodeAt(i);
     }
   }
-  if (digits === 0) return NaN;
+  if (digits === 0) return false;
   let exponent = 0;
   if (i < end) {
-    if (c !== 101 && c !== 69) return NaN;
-    if (++i >= end) return NaN;
+    if (c !== 101 && c !== 69) return false;
+    if (++i >= end) return false;
     c = text.charCodeAt(i);
     let exponentNegative = false;
     if (c === 43 || c === 45) {
       exponentNegative = c === 45;
-      if (++i >= end) return NaN;
+      if (++i >= end) return false;
       c = text.charCodeAt(i);
     }
     const exponentStart = i;
@@ -82,22 +99,28 @@ export function parseDecimal(text: string, start: number, end: number): number {
       if (++i >= end) break;
       c = text.charCodeAt(i);
     }
-    if (i === exponentStart || i < end) return NaN;
+    if (i === exponentStart || i < end) return false;
     if (exponentNegative) exponent = -exponent;
   }
-  if (mantissa === 0) return negative ? -0 : 0;
+  if (mantissa === 0) {
+    into[at] = negative ? -0 : 0;
+    return true;
+  }
   if (significant <= EXACT_DIGITS) {
     const power = exponent + scale;
     if (power >= 0 && power <= 22) {
       const value = mantissa * (POWERS_OF_TEN[power] as number);
-      return negative ? -value : value;
+      into[at] = negative ? -value : value;
+      return true;
     }
     if (power < 0 && power >= -22) {
       const value = mantissa / (POWERS_OF_TEN[-power] as number);
-      return negative ? -value : value;
+      into[at] = negative ? -value : value;
+      return true;
     }
   }
-  return +text.slice(start, end);
+  into[at] = +text.slice(start, end);
+  return true;
 }
 
 /**
@@ -106,20 +129,32 @@ export function parseDecimal(text: string, start: number, end: number): number {
  * (it may be beyond 2^53 - 1 and then must be reported as such).
  */
 export function parseShortInteger(text: string, start: number, end: number): number {
+  return readShortInteger(text, start, end, scratch, 0) ? (scratch[0] as number) : NaN;
+}
+
+/** `parseShortInteger` for hot loops, as `readDecimal`. */
+export function readShortInteger(
+  text: string,
+  start: number,
+  end: number,
+  into: Float64Array,
+  at: number,
+): boolean {
   let i = start;
-  if (i >= end) return NaN;
+  if (i >= end) return false;
   let c = text.charCodeAt(i);
   let negative = false;
   if (c === 43 || c === 45) {
     negative = c === 45;
-    if (++i >= end) return NaN;
+    if (++i >= end) return false;
   }
-  if (end - i > EXACT_DIGITS) return NaN;
+  if (end - i > EXACT_DIGITS) return false;
   let value = 0;
   for (; i < end; i++) {
     c = text.charCodeAt(i);
-    if (c < 48 || c > 57) return NaN;
+    if (c < 48 || c > 57) return false;
     value = value * 10 + (c - 48);
   }
-  return negative ? -value : value;
+  into[at] = negative ? -value : value;
+  return true;
 }

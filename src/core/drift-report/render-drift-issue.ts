@@ -133,9 +133,142 @@ export interface DriftIssueOptions {
   readonly runUrl: string | null;
   /** Charts of the most drifted columns (default 5). */
   readonly maxCharts?: number;
-  /** Where the full JSON report is (an artifact name, a path). */
+  /**
+   * Where the full JSON report is. Only a URL (the uploaded artifact, the run) is linked: a local
+   * path means nothing to a reader of the issue, so it is shown as the file name alone.
+   */
   readonly reportLocation?: string | null;
+  /** The uploaded report artifact's URL, linked as the full report when given. */
+  readonly reportArtifactUrl?: string | null;
+  /**
+   * The workflow that moderate drift dispatches for retraining (the check-drift action's
+   * `retrain-workflow`); null when none is dispatched; absent when the caller does not say, and
+   * then the body states the rule rather than what was done.
+   */
+  readonly retrainWorkflow?: string | null;
+  /** What to work through on severe drift; default `defaultSevereChecklist`. */
+  readonly severeChecklist?: readonly string[];
   readonly maxLength?: number;
+}
+
+/** The experimentation checklist of a severe-drift issue, when the caller gives none. */
+export const defaultSevereChecklist: readonly string[] = [
+  'Check the data pipeline first: a changed unit, scale, encoding or upstream source often looks like drift in many columns at once.',
+  'Compare the charts below with what changed in the world (season, market, a new scanner or sensor) to tell real change from a broken feed.',
+  'If the change is real: add recent data to the training set, retrain in a pull request, and let evaluate compare the candidate with production on recent labelled records.',
+  'If the current model must keep serving meanwhile, watch its live metrics (check-performance) until the new version is promoted.',
+  'Adjust the drift thresholds or per-column tests in mlops.yml only with a reason written down in the pull request.',
+];
+
+const urlShape = /^https:\/\/[A-Za-z0-9._~:/?#[\]@!$&'*+,;=%-]+$/;
+const runUrlShape =
+  /^(https:\/\/[A-Za-z0-9.-]+(?::\d+)?\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)\/actions\/runs\/\d+(?:\/attempts\/\d+)?$/;
+
+/** A URL we may link: https and no characters that end a markdown link; else null. */
+function safeLink(url: string | null | undefined): string | null {
+  return url != null && urlShape.test(url) && !/[()<>\s]/.test(url) ? url : null;
+}
+
+/**
+ * Where the full report is, as a reader of the issue can reach it: the uploaded artifact, else
+ * the run's artifacts, else (a local run) the file name alone, never a path on a runner.
+ */
+export function fullReportLine(options: DriftIssueOptions): string {
+  const artifact = safeLink(options.reportArtifactUrl);
+  if (artifact !== null) return `Full report: [drift-report.json](${artifact})`;
+  const location = safeLink(options.reportLocation);
+  if (location !== null && location !== safeLink(options.runUrl)) {
+    return `Full report: [drift-report.json](${location})`;
+  }
+  const run = safeLink(options.runUrl);
+  if (run !== null) return `Full report: the artifacts of [the workflow run](${run})`;
+  const file = options.reportLocation?.split(/[\\/]/).at(-1);
+  return `Full report: ${name(file === undefined || file === '' ? 'drift-report.json' : file)}, written by the local run`;
+}
+
+function columnList(columns: readonly DriftColumnResult[], max = 8): string {
+  const shown = columns.slice(0, max).map((c) => `${name(c.name)} (${c.test})`);
+  if (columns.length > shown.length) shown.push(`and ${columns.length - shown.length} more`);
+  return shown.join(', ');
+}
+
+/**
+ * Why the grade, what was done, how the issue closes: the three things a maintainer reading the
+ * issue needs before the charts.
+ */
+export function driftNextSteps(
+  report: DriftReport,
+  drifted: readonly DriftColumnResult[],
+  options: DriftIssueOptions,
+): MarkdownBlock[] {
+  const { moderate, severe } = report.thresholds;
+  const share = report.share.toFixed(2);
+  const dataColumns = drifted.filter((c) => c.kind !== 'prediction');
+  const predictions = drifted.filter((c) => c.kind === 'prediction');
+  const byShare = report.share >= moderate;
+  let why: string;
+  if (report.severity === 'none') {
+    why = `No grade: the share of drifted columns (${share}) is below ${formatParameter(moderate)} and the predictions did not drift.`;
+  } else if (report.severity === 'severe') {
+    why = `**Severe** because the share of drifted columns, ${share}, reaches ${formatParameter(severe)}: ${columnList(dataColumns)}.`;
+  } else if (byShare) {
+    why =
+      `**Moderate** because the share of drifted columns, ${share}, reaches ${formatParameter(moderate)} (severe from ${formatParameter(severe)}): ${columnList(dataColumns)}.` +
+      (report.prediction_drift === true
+        ? ` The model's predictions drifted as well${predictions.length > 0 ? ` (${columnList(predictions, 3)})` : ''}.`
+        : '');
+  } else {
+    why =
+      `**Moderate**: the grade came from prediction drift${predictions.length > 0 ? ` (${columnList(predictions, 3)})` : ''}. ` +
+      `The share of drifted columns alone, ${share}, is below ${formatParameter(moderate)}` +
+      (dataColumns.length > 0 ? ` (${columnList(dataColumns)}).` : '.');
+  }
+
+  const lines: string[] = [`**Why:** ${why}`];
+  if (report.severity === 'moderate') {
+    const workflow = options.retrainWorkflow;
+    const repository = runUrlShape.exec(safeLink(options.runUrl) ?? '')?.[1];
+    if (workflow === undefined) {
+      // The caller did not say whether it dispatches: state the rule, not a guess.
+      lines.push(
+        '**What happens next:** moderate drift dispatches the retraining workflow when the check-drift action has `retrain-workflow` set; otherwise retrain in a pull request.',
+      );
+    } else if (workflow !== null && workflow !== '') {
+      const shown = name(workflow);
+      const link =
+        repository !== undefined && /^[A-Za-z0-9_.-]+\.ya?ml$/.test(workflow)
+          ? ` ([its runs](${repository}/actions/workflows/${workflow}))`
+          : '';
+      lines.push(
+        `**What was done:** retraining was dispatched: workflow ${shown}${link}. Its pull request is evaluated against production like any other.`,
+      );
+    } else {
+      lines.push(
+        '**What was done:** nothing automatic: no retraining workflow is set (the check-drift action’s `retrain-workflow` input). Retrain in a pull request, or set it.',
+      );
+    }
+  } else if (report.severity === 'severe') {
+    lines.push(
+      '**What was done:** severe drift is not retrained automatically, because retraining on a broken feed would publish a broken model. Work through this checklist:',
+    );
+  }
+  const blocks: MarkdownBlock[] = [{ kind: 'text', text: lines.join('\n\n') }];
+  if (report.severity === 'severe') {
+    const checklist = options.severeChecklist ?? defaultSevereChecklist;
+    blocks.push({
+      kind: 'text',
+      text: checklist.map((item) => `- [ ] ${escapeUserText(item, 500)}`).join('\n'),
+    });
+  }
+  if (report.severity !== 'none') {
+    blocks.push({
+      kind: 'text',
+      text:
+        `**How this closes:** every scheduled check updates this issue (a comment when the grade changes); ` +
+        `the first check that finds the share below ${formatParameter(moderate)} with stable predictions closes it.`,
+    });
+  }
+  return blocks;
 }
 
 /** The issue body, marker first, within `maxLength` (default 65,536) characters. */
@@ -152,12 +285,13 @@ export function renderDriftIssueBody(
   const blocks: MarkdownBlock[] = [
     { kind: 'text', text: `## Data drift in ${name(report.model)}` },
     { kind: 'text', text: severityLine(report) },
+    ...driftNextSteps(report, drifted, options),
     {
       kind: 'text',
       text:
         `Reference: ${name(report.reference)}  \nCurrent: ${name(report.current)}` +
-        (options.runUrl !== null ? `  \nRun: ${options.runUrl}` : '') +
-        (options.reportLocation ? `  \nFull report: ${name(options.reportLocation)}` : ''),
+        (safeLink(options.runUrl) !== null ? `  \nRun: ${safeLink(options.runUrl)}` : '') +
+        `  \n${fullReportLine(options)}`,
     },
   ];
   for (const note of report.notes) {

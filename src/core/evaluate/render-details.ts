@@ -4,7 +4,7 @@
  * a comment is too long, `fitMarkdown` drops them from the end (slices first, chart last).
  */
 import { escapeUserText } from '../markdown/escape.js';
-import { renderXyBarChart } from '../markdown/mermaid.js';
+import { renderHeatGrid, renderXyBarChart } from '../markdown/mermaid.js';
 import { formatCount, formatSigned, formatValue } from '../markdown/number-format.js';
 import type { MarkdownBlock } from '../markdown/truncate.js';
 import {
@@ -16,10 +16,13 @@ import {
   statusIcon,
 } from './render-parts.js';
 import { metricDirection } from './comparison.js';
+import { curvesSection } from './render-curves.js';
 import type { EvaluationReport, MetricSet, SliceResult } from './report.js';
 
 /** Up to this many classes a confusion matrix is shown whole; beyond, its largest errors. */
 export const fullConfusionClasses = 20;
+/** Up to this many classes a confusion matrix is also drawn, as a grid of coloured cells. */
+export const pictureClasses = 10;
 const topConfusions = 25;
 const chartMetrics = 12;
 const sliceMetrics = 6;
@@ -45,7 +48,8 @@ export function chartSection(
   const finite = (value: number | undefined): value is number =>
     value !== undefined && Number.isFinite(value);
   const usable = shownMetrics(report, metricsToShow).filter(
-    (metric) => finite(candidate[metric]) && (report.baseline === null || finite(baseline?.[metric])),
+    (metric) =>
+      finite(candidate[metric]) && (report.baseline === null || finite(baseline?.[metric])),
   );
   const inUnitRange = (metric: string): boolean =>
     [candidate[metric], baseline?.[metric]].every(
@@ -57,7 +61,9 @@ export function chartSection(
     .slice(0, chartMetrics);
   const losses = usable
     .filter((metric) => metricDirection(metric, report.metricDirections) === 'lower')
-    .filter((metric) => [candidate[metric], baseline?.[metric]].every((v) => v === undefined || v >= 0))
+    .filter((metric) =>
+      [candidate[metric], baseline?.[metric]].every((v) => v === undefined || v >= 0),
+    )
     .slice(0, chartMetrics);
   const blocks: MarkdownBlock[] = [];
   const chartOf = (metrics: string[], title: string, max: number): void => {
@@ -68,8 +74,8 @@ export function chartSection(
         text: renderXyBarChart({
           title:
             report.baseline === null
-              ? `${title}: ${report.candidate.label}`
-              : `${title}: ${report.candidate.label} (bars) vs ${report.baseline.label} (line)`,
+              ? `${title} — ${report.candidate.label}`
+              : `${title} — ${report.candidate.label} (bars) vs ${report.baseline.label} (line)`,
           categories: metrics,
           yAxis: { title: 'value', min: 0, max },
           bars: metrics.map((metric) => candidate[metric] as number),
@@ -81,11 +87,22 @@ export function chartSection(
       numbersTable(report, metrics),
     );
   };
-  chartOf(scores, 'Scores, higher is better', 1);
+  chartOf(scores, 'Scores (higher is better)', 1);
   const largest = Math.max(
     ...losses.flatMap((metric) => [candidate[metric] as number, baseline?.[metric] ?? 0]),
   );
-  chartOf(losses, 'Losses and errors, lower is better', niceCeiling(largest));
+  chartOf(losses, 'Losses (lower is better)', niceCeiling(largest));
+  // Metrics of unknown direction (a training command's own) on a third axis, when non-negative.
+  const others = usable
+    .filter((metric) => metricDirection(metric, report.metricDirections) === 'unknown')
+    .filter((metric) =>
+      [candidate[metric], baseline?.[metric]].every((v) => v === undefined || v >= 0),
+    )
+    .slice(0, chartMetrics);
+  const otherLargest = Math.max(
+    ...others.flatMap((metric) => [candidate[metric] as number, baseline?.[metric] ?? 0]),
+  );
+  chartOf(others, 'Other metrics', niceCeiling(otherLargest));
   if (blocks.length === 0) return null;
   return {
     kind: 'details',
@@ -199,12 +216,31 @@ export function perClassSection(report: EvaluationReport): Details | null {
   };
 }
 
-function confusionBlocks(metrics: MetricSet, classes: readonly string[]): MarkdownBlock[] {
+function confusionBlocks(
+  metrics: MetricSet,
+  classes: readonly string[],
+  chart: boolean,
+): MarkdownBlock[] {
   const matrix = metrics.confusion;
   if (matrix === undefined || matrix.length === 0) return [];
   const label = (index: number): string => classLabel(classes[index] ?? `class ${index}`);
   if (matrix.length <= fullConfusionClasses) {
+    // Up to `pictureClasses` a grid of coloured cells, the table with the same counts beside it.
+    const picture: MarkdownBlock[] =
+      chart && matrix.length <= pictureClasses
+        ? [
+            {
+              kind: 'text',
+              text: renderHeatGrid({
+                corner: 'truth ↓ predicted →',
+                labels: matrix.map((_, index) => classes[index] ?? `class ${index}`),
+                cells: matrix,
+              }),
+            },
+          ]
+        : [];
     return [
+      ...picture,
       {
         kind: 'table',
         table: {
@@ -252,13 +288,15 @@ function confusionBlocks(metrics: MetricSet, classes: readonly string[]): Markdo
   ];
 }
 
-export function confusionSection(report: EvaluationReport): Details | null {
+export function confusionSection(report: EvaluationReport, chart = true): Details | null {
   const classes = report.classes ?? [];
-  const blocks = perModel(report, (metrics) => confusionBlocks(metrics, classes));
+  const blocks = perModel(report, (metrics) => confusionBlocks(metrics, classes, chart));
   if (blocks.length === 0) return null;
   return {
     kind: 'details',
-    summary: 'Confusion matrices (rows: truth, columns: predicted)',
+    summary: chart
+      ? 'Confusion matrices (rows: truth, columns: predicted; blue: right, orange: wrong, darker: a larger share of the row)'
+      : 'Confusion matrices (rows: truth, columns: predicted)',
     blocks,
   };
 }
@@ -337,9 +375,10 @@ export function detailSections(
 ): Details[] {
   return [
     options.chart ? chartSection(report, options.metricsToShow) : null,
+    options.chart ? curvesSection(report) : null,
     gatesSection(report),
     perClassSection(report),
-    confusionSection(report),
+    confusionSection(report, options.chart),
     ...report.slices.map((slice) => sliceSection(report, slice)),
   ].filter((section): section is Details => section !== null);
 }

@@ -87,10 +87,16 @@ export function gateVerdict(gates: readonly GateResult[]): string {
   return `${plural(count('passed'))} passed, ${skipped} skipped`;
 }
 
-/** Sign of the heading: ❌ a gate failed, ⚠️ nothing gates the merge, ✅ every gate held. */
+/**
+ * Sign of the heading: ❌ a gate failed; ⚠️ nothing gates the merge, or the gates held although
+ * the candidate is significantly worse on some metric (a reviewer should look); ✅ otherwise.
+ */
 function headingIcon(report: EvaluationReport): string {
   if (!report.passed) return '❌';
-  return report.gates.length === 0 ? '⚠️' : '✅';
+  if (report.gates.length === 0) return '⚠️';
+  const verdict =
+    report.baseline === null ? 'no-difference' : overallVerdict(compareMetrics(report));
+  return verdict === 'worse' || verdict === 'mixed' ? '⚠️' : '✅';
 }
 
 function metricList(comparisons: readonly MetricComparison[], withDelta: boolean): string {
@@ -98,11 +104,11 @@ function metricList(comparisons: readonly MetricComparison[], withDelta: boolean
     const name = metricName(comparison.metric);
     if (!withDelta) return name;
     const direction =
-      comparison.direction === 'unknown' ? '' : `, ${directionWords[comparison.direction]}`;
+      comparison.direction === 'unknown' ? '' : ` (${directionWords[comparison.direction]})`;
     return `**${name}** ${formatDelta(comparison.delta.delta)}${direction}`;
   });
   if (comparisons.length > shown.length) shown.push(`${comparisons.length - shown.length} more`);
-  return shown.join(', ');
+  return shown.join(withDelta ? '; ' : ', ');
 }
 
 const directionWords: Record<'higher' | 'lower', string> = {
@@ -146,7 +152,8 @@ export function verdictBlocks(report: EvaluationReport): MarkdownBlock[] {
     const of = (outcome: MetricComparison['outcome']): MetricComparison[] =>
       comparisons.filter((comparison) => comparison.outcome === outcome);
     const lines: string[] = [];
-    if (of('worse').length > 0) lines.push(`🔴 Significantly worse: ${metricList(of('worse'), true)}.`);
+    if (of('worse').length > 0)
+      lines.push(`🔴 Significantly worse: ${metricList(of('worse'), true)}.`);
     if (of('better').length > 0)
       lines.push(`🟢 Significantly better: ${metricList(of('better'), true)}.`);
     if (of('changed').length > 0)

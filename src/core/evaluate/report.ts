@@ -3,6 +3,9 @@
  * (PR comment, job summary, check run) and the JSON report file (`report` output). Plain data.
  */
 
+import type { BinaryCurves } from '../metrics/curves.js';
+import type { ModelCost } from './latency.js';
+
 export type Task = 'binary-classification' | 'multiclass-classification' | 'regression';
 
 /** Metric values of one model on one set of records. Names follow scikit-learn's. */
@@ -19,6 +22,8 @@ export interface MetricSet {
   }[];
   /** Classification: confusion[truth][predicted], in class order. */
   readonly confusion?: readonly (readonly number[])[];
+  /** Binary classification with probabilities: ROC, precision-recall and calibration curves. */
+  readonly curves?: BinaryCurves;
 }
 
 /** A delta (candidate − baseline) with its paired-bootstrap confidence interval. */
@@ -101,6 +106,14 @@ export interface EvaluationReport {
   readonly mcnemar: McNemarResult | null;
   readonly slices: readonly SliceResult[];
   readonly gates: readonly GateResult[];
+  /**
+   * Inference latency and file size of both models (`evaluate.latency`), timed alternately on
+   * the same records with the same session settings. Absent when not measured.
+   */
+  readonly cost?: {
+    readonly candidate: ModelCost;
+    readonly baseline: ModelCost | null;
+  };
   readonly passed: boolean;
   readonly bootstrap: {
     readonly resamples: number;

@@ -79,6 +79,18 @@ export const manifestSchema = z.strictObject({
   environment: z.strictObject({
     runner: z.strictObject({ name: z.string().nullable(), os: z.string(), arch: z.string() }),
     gpus: z.array(gpuSchema),
+    /**
+     * The GPUs of the cluster a multi-node training command ran on (torchrun across a runner
+     * group, a Ray job), as the command reported them in gpus.json (core/train/cluster-gpus.ts);
+     * `gpus` above stays the runner's own.
+     */
+    cluster: z
+      .strictObject({
+        launcher: z.string().nullable(),
+        nodes: z.array(z.strictObject({ name: z.string(), gpus: z.array(gpuSchema) })),
+        gpuCount: z.int().min(0),
+      })
+      .optional(),
     node: z.string(),
     packages: z.record(z.string(), z.string()),
     /** The Python the training command ran, where it named one (`python3 train.py`). */

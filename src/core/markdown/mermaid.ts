@@ -38,7 +38,10 @@ export function mermaidLabel(text: string, maxLength = 40): string {
     .trim();
   const characters = Array.from(label);
   if (characters.length > maxLength) label = `${characters.slice(0, maxLength - 1).join('')}…`;
-  const escaped = label.replace(/["#%`<>&:\\]/g, (char) => mermaidEntities[char] ?? '_');
+  const escaped = label
+    .replace(/["#%`<>&:\\]/g, (char) => mermaidEntities[char] ?? '_')
+    // Not a mention even if a renderer looked inside the block: a zero-width joiner, as in escape.ts.
+    .replace(/@/g, '@\u200d');
   return `"${escaped === '' ? '_' : escaped}"`;
 }
 
@@ -146,7 +149,7 @@ export function renderHeatGrid(options: {
     const total = row.reduce((sum, count) => sum + count, 0);
     const rowCells = row.map((count, j) => {
       const share = total > 0 ? count / total : 0;
-      styles.push(`  style c${i}_${j} ${heatStyle(share, i === j)}`);
+      styles.push(`  style c${i}_${j} ${heatStyle(count, share, i === j)}`);
       return `c${i}_${j}[${mermaidLabel(`${Math.round(count)} (${Math.round(share * 100)}%)`)}]`;
     });
     lines.push(`  row${i}[${mermaidLabel(labels[i] ?? `class ${i}`, 24)}] ${rowCells.join(' ')}`);
@@ -155,12 +158,16 @@ export function renderHeatGrid(options: {
   return lines.join('\n');
 }
 
-/** Blue for the diagonal (right), orange off it (wrong); the share sets the depth of the colour. */
-function heatStyle(share: number, diagonal: boolean): string {
+/**
+ * Blue for the diagonal (right), orange off it (wrong), near-white for an empty cell; the share of
+ * the row sets the depth of the colour, so even a 10% error shows.
+ */
+function heatStyle(count: number, share: number, diagonal: boolean): string {
+  if (count === 0) return 'fill:#f9fafb,color:#6b7280';
   const steps = diagonal
-    ? ['#eff6ff', '#bfdbfe', '#60a5fa', '#2563eb', '#1e3a8a']
-    : ['#fff7ed', '#fed7aa', '#fb923c', '#ea580c', '#7c2d12'];
+    ? ['#dbeafe', '#93c5fd', '#3b82f6', '#1d4ed8', '#1e3a8a']
+    : ['#fed7aa', '#fb923c', '#ea580c', '#c2410c', '#7c2d12'];
   const index = Math.min(steps.length - 1, Math.floor(share * steps.length));
-  const text = index >= 3 ? '#ffffff' : '#111827';
+  const text = index >= 2 ? '#ffffff' : '#111827';
   return `fill:${steps[index]},color:${text}`;
 }

@@ -226,7 +226,9 @@ export function computePerformance(options: PerformanceOptions): Omit<Performanc
   for (const j of join.joined) {
     const s = windowStart(j.entry.timeMs, windowMs);
     starts.add(s);
-    joinedIn.set(s, [...(joinedIn.get(s) ?? []), j]);
+    const list = joinedIn.get(s);
+    if (list === undefined) joinedIn.set(s, [j]);
+    else list.push(j);
   }
 
   let lateTotal = 0;

@@ -4,7 +4,7 @@
  * does. Bodies stay under GitHub's 65,536-character limit: the oldest windows go first.
  */
 import { escapeUserText } from '../markdown/escape.js';
-import { formatCount, formatParameter, formatValue } from '../markdown/number-format.js';
+import { formatCount, formatValue } from '../markdown/number-format.js';
 import { clipText, fitMarkdown, type MarkdownBlock } from '../markdown/truncate.js';
 import type { PerformanceReport, PerformanceSeverity } from './performance-report.js';
 import type { ServiceHealth } from './service-health.js';
@@ -17,7 +17,8 @@ export function performanceIssueMarker(model: string): string {
 }
 
 export function performanceIssueTitle(report: PerformanceReport): string {
-  return clipText(`Model performance of ${report.model}: ${report.severity}`, 200);
+  const slo = report.health?.broken === true ? ', service-level objective broken' : '';
+  return clipText(`Model performance of ${report.model}: ${report.severity}${slo}`, 200);
 }
 
 const name = (text: string) => escapeUserText(text, 80);
@@ -100,7 +101,7 @@ function thresholdLine(report: PerformanceReport): string {
   return grades
     .map(
       (g) =>
-        `${name(g.metric)}: released ${value(g.released)}, moderate from a worsening of ${formatParameter(g.moderate)}, severe from ${formatParameter(g.severe)}`,
+        `${name(g.metric)}: released ${value(g.released)}, moderate from a worsening of ${value(g.moderate)}, severe from ${value(g.severe)}`,
     )
     .join('; ');
 }
@@ -233,7 +234,7 @@ export function renderPerformanceResolvedComment(
 ): string {
   return (
     `The model has recovered${options.runUrl !== null ? ` (checked in ${options.runUrl})` : ''}: ` +
-    `no graded metric is worse than its moderate threshold in the window from ${report.graded_window ?? '—'}. Closing this issue.`
+    `no graded metric is worse than its moderate threshold in the window from ${report.graded_window ?? '—'}, and no service-level objective is broken. Closing this issue.`
   );
 }
 

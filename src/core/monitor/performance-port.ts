@@ -6,6 +6,7 @@
  */
 import type { RetrainDispatcher } from '../drift-report/drift-ports.js';
 import type { StageAssignment } from '../registry/registry-port.js';
+import type { CommandRun } from '../train/train-port.js';
 import type { PerformanceSeverity } from './performance-report.js';
 
 export type { RetrainDispatcher };
@@ -15,6 +16,17 @@ export interface PerformanceRegistry {
   findStage(model: string, stage?: string): Promise<StageAssignment | null>;
   /** One verified asset of a version, written into `destDir`; its path. */
   downloadAsset(model: string, version: string, name: string, destDir: string): Promise<string>;
+}
+
+/** Runs the user's labels command (`monitoring.labels-command`), as train runs its command. */
+export interface LabelsCommandRunner {
+  runCommand(options: {
+    command: string;
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    timeoutMs: number;
+    onOutput: (stream: 'stdout' | 'stderr', line: string) => void;
+  }): Promise<CommandRun>;
 }
 
 /** The model's one performance issue (the drift issue's mechanics, another label and marker). */
