@@ -18,6 +18,7 @@ import { GitHubApiError } from '../../core/errors.js';
 import { createSilentLogger, type Logger } from '../../core/logger.js';
 import { driftIssueMarker, severityOfBody } from '../../core/drift-report/render-drift-issue.js';
 import type { DriftIssueTracker, RetrainDispatcher } from '../../core/drift-report/drift-ports.js';
+import type { MarkedIssueTracker } from '../../core/issues/marked-issue-port.js';
 import type { DriftSeverity } from '../../core/drift-report/report.js';
 import { withGitHubErrors, type Octokit } from './octokit.js';
 import { resolveTokenLogin } from './sticky-comment.js';
@@ -66,22 +67,6 @@ export interface MarkedIssueKind<S extends string> {
   readonly severityOfBody: (body: string | null | undefined) => S | null;
   /** Colours and descriptions of labels created when missing (the severity labels are shared). */
   readonly labelStyles?: Readonly<Record<string, { color: string; description: string }>>;
-}
-
-/** The tracker of one kind of issue; the drift and performance ports are instances of it. */
-export interface MarkedIssueTracker<S extends string> {
-  open(input: {
-    readonly model: string;
-    readonly title: string;
-    readonly body: string;
-    readonly comment: (previous: S | null) => string;
-    readonly labels: readonly string[];
-    readonly removeLabels: readonly string[];
-  }): Promise<{ number: number; url: string; created: boolean }>;
-  resolve(input: {
-    readonly model: string;
-    readonly comment: string;
-  }): Promise<{ number: number; url: string } | null>;
 }
 
 export const DRIFT_ISSUE_KIND: MarkedIssueKind<DriftSeverity> = {

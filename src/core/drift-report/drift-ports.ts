@@ -3,6 +3,7 @@
  * model's drift issue, and the retraining workflow. GitHub adapters implement them
  * (`adapters/github/drift-issue.ts`, the registries); the CLI hands local ones or none.
  */
+import type { MarkedIssueTracker, RetrainDispatcher } from '../issues/marked-issue-port.js';
 import type { DownloadedModel, StageAssignment } from '../registry/registry-port.js';
 import type { DriftSeverity } from './report.js';
 
@@ -14,24 +15,7 @@ export interface DriftRegistry {
   downloadAsset(model: string, version: string, name: string, destDir: string): Promise<string>;
 }
 
-export interface DriftIssueTracker {
-  /** Opens the model's drift issue, or updates the open one (body, labels) and comments on it. */
-  open(input: {
-    readonly model: string;
-    readonly title: string;
-    readonly body: string;
-    /** The comment on an existing issue, given the severity its body showed. */
-    readonly comment: (previous: DriftSeverity | null) => string;
-    readonly labels: readonly string[];
-    readonly removeLabels: readonly string[];
-  }): Promise<{ number: number; url: string; created: boolean }>;
-  /** Comments on and closes the open drift issue; null when there is none. */
-  resolve(input: {
-    readonly model: string;
-    readonly comment: string;
-  }): Promise<{ number: number; url: string } | null>;
-}
+/** The model's drift issue. */
+export type DriftIssueTracker = MarkedIssueTracker<DriftSeverity>;
 
-export interface RetrainDispatcher {
-  dispatch(workflow: string, inputs: Record<string, string>): Promise<void>;
-}
+export type { RetrainDispatcher };

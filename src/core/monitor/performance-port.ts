@@ -4,7 +4,7 @@
  * (`adapters/github/performance-issue.ts`, the registries) implement them; the CLI hands local
  * ones or none.
  */
-import type { RetrainDispatcher } from '../drift-report/drift-ports.js';
+import type { MarkedIssueTracker, RetrainDispatcher } from '../issues/marked-issue-port.js';
 import type { StageAssignment } from '../registry/registry-port.js';
 import type { CommandRun } from '../train/train-port.js';
 import type { PerformanceSeverity } from './performance-report.js';
@@ -30,17 +30,4 @@ export interface LabelsCommandRunner {
 }
 
 /** The model's one performance issue (the drift issue's mechanics, another label and marker). */
-export interface PerformanceIssueTracker {
-  open(input: {
-    readonly model: string;
-    readonly title: string;
-    readonly body: string;
-    readonly comment: (previous: PerformanceSeverity | null) => string;
-    readonly labels: readonly string[];
-    readonly removeLabels: readonly string[];
-  }): Promise<{ number: number; url: string; created: boolean }>;
-  resolve(input: {
-    readonly model: string;
-    readonly comment: string;
-  }): Promise<{ number: number; url: string } | null>;
-}
+export type PerformanceIssueTracker = MarkedIssueTracker<PerformanceSeverity>;
