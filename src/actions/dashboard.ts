@@ -5,9 +5,9 @@ import { createActionsLogger } from '../adapters/actions/actions-logger.js';
 import { readChartsBundle } from '../adapters/dashboard/charts-bundle.js';
 import { openPreviousSite } from '../adapters/dashboard/previous-site.js';
 import { readDriftReports, readPerformanceReports } from '../adapters/dashboard/read-reports.js';
+import { GitHubDashboardRegistry } from '../adapters/dashboard/github-dashboard-registry.js';
 import { assertReplaceable, createSiteFolder } from '../adapters/dashboard/site-folder.js';
 import { loadMlopsConfig } from '../adapters/fs/load-config.js';
-import { GitHubRegistryWriter } from '../adapters/github/github-registry-writer.js';
 import { gateBands } from '../core/dashboard/site-data.js';
 import { buildDashboard } from '../steps/dashboard.js';
 import { actionGitHub } from './action-github.js';
@@ -44,7 +44,7 @@ await runEntrypoint(async () => {
   const output = createSiteFolder(outDir);
   try {
     const result = await buildDashboard({
-      registry: new GitHubRegistryWriter({ ...github, logger }),
+      registry: new GitHubDashboardRegistry({ ...github, logger }),
       previous,
       output,
       drift,

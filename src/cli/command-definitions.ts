@@ -611,7 +611,8 @@ export const dashboardOptions = {
   },
   config: {
     ...config,
-    description: "mlops.yml, for the gates drawn as bands (default: the nearest one; none: no bands)",
+    description:
+      'mlops.yml, for the gates drawn as bands (default: the nearest one; none: no bands)',
   },
   force: {
     type: 'boolean',

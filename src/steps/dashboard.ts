@@ -26,9 +26,14 @@ import {
   type ModelData,
   type PerformanceInput,
   type SiteIndex,
+  type StageEntry,
   type VersionEntry,
 } from '../core/dashboard/site-data.js';
-import type { DashboardRegistry, PreviousSite, SiteOutput } from '../core/dashboard/dashboard-port.js';
+import type {
+  DashboardRegistry,
+  PreviousSite,
+  SiteOutput,
+} from '../core/dashboard/dashboard-port.js';
 import { previousData } from '../core/dashboard/report-input.js';
 import {
   INDEX_DATA,
@@ -87,7 +92,29 @@ async function mapLimited<T, R>(
   return results;
 }
 
-export async function buildDashboard(options: BuildDashboardOptions): Promise<BuildDashboardResult> {
+/**
+ * The stage timeline: the previous site's when the registry lists exactly the tags it holds (no
+ * tag read one by one), else built again from the whole history.
+ */
+async function timeline(
+  registry: DashboardRegistry,
+  model: string,
+  before: ModelData | null,
+  now: string,
+): Promise<StageEntry[]> {
+  if (before !== null && registry.stageTagNames !== undefined) {
+    const names = new Set(await registry.stageTagNames(model));
+    const known = new Set(before.stages.map((entry) => entry.tag));
+    if (names.size === known.size && [...names].every((name) => known.has(name))) {
+      return [...before.stages];
+    }
+  }
+  return stageEntries(await registry.stageHistory(model), before, now);
+}
+
+export async function buildDashboard(
+  options: BuildDashboardOptions,
+): Promise<BuildDashboardResult> {
   const { registry, previous, logger } = options;
   const previousIndex =
     previous === null
@@ -136,8 +163,9 @@ export async function buildDashboard(options: BuildDashboardOptions): Promise<Bu
     manifestsRead += fresh.length;
     const versions: VersionEntry[] = sortVersions([...plan.keep.values(), ...fresh]);
 
-    const history = registered.includes(model) ? await registry.stageHistory(model) : [];
-    const stages = stageEntries(history, before, options.now);
+    const stages = registered.includes(model)
+      ? await timeline(registry, model, before, options.now)
+      : [];
     const drift = mergeDriftRuns(before?.drift ?? [], driftInputs);
     driftAdded += drift.length - (before?.drift.length ?? 0);
     const data: ModelData = {

@@ -16,6 +16,7 @@ import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalRegistry } from '../../src/adapters/registry/local-registry.js';
+import { MODEL as SCALE_MODEL, writeDriftReports, writeRegistry } from './generate-registry.js';
 import { writeHistogramReport } from './histogram-reports.js';
 import { serveFolder } from './static-server.js';
 
@@ -52,7 +53,9 @@ beforeAll(async () => {
   work = path.join(out, 'work');
   site = path.join(out, 'site');
   for (const name of ['drift-report.json', 'serve-drift-report.json']) {
-    reports.push(JSON.parse(await readFile(path.join(out, name), 'utf8')) as Record<string, unknown>);
+    reports.push(
+      JSON.parse(await readFile(path.join(out, name), 'utf8')) as Record<string, unknown>,
+    );
   }
   const profile = path.join(work, '.mlops/registry', MODEL, 'v1.0.0', 'profile.json');
   const later = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
@@ -85,7 +88,10 @@ beforeAll(async () => {
     { cwd: work },
   );
   server = await serveFolder(site);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox'] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox'],
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -158,7 +164,10 @@ describe('the demo dashboard in chromium', () => {
       const text = await rows.nth(i).innerText();
       expect(text).toContain(`v${version.version}`);
       expect(text).toContain(manifest.model.file.digest.replace('sha256:', '').slice(0, 12));
-      expect(text).toContain(String(Number(manifest.metrics['accuracy']!.toFixed(4))));
+      // The gated metric, as the evaluation recorded it at publication.
+      const recall = manifest.publication?.evaluation?.metrics['recall'];
+      expect(recall).toBeDefined();
+      expect(text).toContain(String(Number(recall!.toFixed(4))));
     }
     const history = await registry.stageHistory(MODEL);
     expect(await page.locator('#stages tbody tr').count()).toBe(history.length);
@@ -174,7 +183,22 @@ describe('the demo dashboard in chromium', () => {
     const cells = reports.reduce((sum, r) => sum + (r['columns'] as Column[]).length, 0);
     expect(await marks(page, 'charts/drift-heatmap.json', 'rect')).toBe(cells);
     expect(await page.locator('#drift-checks tbody tr').count()).toBe(reports.length);
-    await page.screenshot({ path: path.join(root, 'docs/images/dashboard-model.png'), fullPage: true });
+    // For the README: the page from its title to the drift heatmap.
+    const top = (await page.locator('h1').boundingBox())!;
+    const heatmapBox = (await page
+      .locator('[data-chart="charts/drift-heatmap.json"]')
+      .boundingBox())!;
+    const scrollY = await page.evaluate(() => window.scrollY);
+    await page.screenshot({
+      path: path.join(root, 'docs/images/dashboard-model.png'),
+      fullPage: true,
+      clip: {
+        x: 0,
+        y: top.y + scrollY - 16,
+        width: 1280,
+        height: heatmapBox.y + heatmapBox.height - top.y + 32,
+      },
+    });
     await page.context().close();
   });
 
@@ -184,14 +208,12 @@ describe('the demo dashboard in chromium', () => {
     // The cell of the newest check (rightmost) in the first row, scrolled into view.
     const heatmap = page.locator('[data-chart="charts/drift-heatmap.json"]');
     await heatmap.scrollIntoViewIfNeeded();
-    const boxes = await heatmap
-      .locator('svg g.mark-rect path')
-      .evaluateAll((paths) =>
-        paths.map((p, index) => {
-          const box = p.getBoundingClientRect();
-          return { index, x: box.x + box.width / 2, y: box.y + box.height / 2 };
-        }),
-      );
+    const boxes = await heatmap.locator('svg g.mark-rect path').evaluateAll((paths) =>
+      paths.map((p, index) => {
+        const box = p.getBoundingClientRect();
+        return { index, x: box.x + box.width / 2, y: box.y + box.height / 2 };
+      }),
+    );
     const right = Math.max(...boxes.map((b) => b.x));
     const top = Math.min(...boxes.filter((b) => Math.abs(b.x - right) < 1).map((b) => b.y));
     await page.mouse.click(right, top);
@@ -229,4 +251,47 @@ describe('the demo dashboard in chromium', () => {
   it('logged no console error on any page', () => {
     expect(errors).toEqual([]);
   });
+});
+
+describe('the dashboard of 500 versions and 730 drift checks in chromium', () => {
+  it('renders the metric charts point by point and the heatmap on a canvas, without errors', async () => {
+    const scale = path.join(path.dirname(out), 'scale');
+    await writeRegistry(path.join(scale, 'registry'), 500);
+    await writeDriftReports(path.join(scale, 'reports'), 0, 730);
+    await run(
+      process.execPath,
+      [
+        path.join(root, 'bin/mlops.js'),
+        'dashboard',
+        'build',
+        '--registry',
+        path.join(scale, 'registry'),
+        '--out',
+        path.join(scale, 'site'),
+        '--drift',
+        path.join(scale, 'reports'),
+        '--config',
+        'none',
+      ],
+      { cwd: scale },
+    );
+    const scaleServer = await serveFolder(path.join(scale, 'site'));
+    try {
+      const before = errors.length;
+      const started = performance.now();
+      const page = await open(`${scaleServer.url}models/${SCALE_MODEL}/index.html`);
+      await chartsReady(page);
+      const seconds = (performance.now() - started) / 1000;
+      console.log(`scale page: charts ready in ${seconds.toFixed(1)} s`);
+      expect(await marks(page, 'charts/metric-1.json', 'symbol')).toBe(500);
+      // 21,900 cells: drawn on a canvas, which SVG would make slow.
+      expect(await page.locator('[data-chart="charts/drift-heatmap.json"] canvas').count()).toBe(1);
+      expect(await page.locator('#versions tbody tr').count()).toBe(500);
+      expect(await page.locator('#drift-checks tbody tr').count()).toBe(730);
+      expect(errors.slice(before)).toEqual([]);
+      await page.context().close();
+    } finally {
+      await scaleServer.close();
+    }
+  }, 120_000);
 });

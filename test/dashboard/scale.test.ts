@@ -144,13 +144,17 @@ describe('a registry of 500 versions and 730 drift checks', () => {
     expect(registry.manifests).toBe(1);
     expect(previous.reads).toBe(3);
     expect(result.driftAdded).toBe(1);
-    const index = JSON.parse(await readFile(path.join(out(), 'data', 'index.json'), 'utf8')) as SiteIndex;
+    const index = JSON.parse(
+      await readFile(path.join(out(), 'data', 'index.json'), 'utf8'),
+    ) as SiteIndex;
     expect(index.models[0]).toMatchObject({ model: MODEL, versions: VERSIONS + 1 });
     const data = JSON.parse(
       await readFile(path.join(out(), 'data', 'models', `${MODEL}.json`), 'utf8'),
     ) as ModelData;
     expect(data.drift).toHaveLength(DAYS + 1);
-    expect(data.drift.at(-1)!.checkedAt).toBe(new Date(Date.UTC(2025, 0, 1, 6) + DAYS * 86_400_000).toISOString());
+    expect(data.drift.at(-1)!.checkedAt).toBe(
+      new Date(Date.UTC(2025, 0, 1, 6) + DAYS * 86_400_000).toISOString(),
+    );
     expect(data.versions[0]!.version).toBe(versionAt(VERSIONS));
   }, 120_000);
 });

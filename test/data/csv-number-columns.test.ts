@@ -11,6 +11,24 @@ const read = (input: string, cuts: readonly number[] = [], options: Partial<CsvR
 
 const numbers = { x: 'number', n: 'integer' } as const;
 
+describe('readCsv: batch sizes', () => {
+  it('gives a wide file shorter batches unless told a size, and keeps every record', async () => {
+    const width = 40;
+    const header = Array.from({ length: width }, (_, c) => `c${c}`).join(',');
+    const record = Array.from({ length: width }, (_, c) => String(c)).join(',');
+    const input = `${header}\n${`${record}\n`.repeat(4000)}`;
+    // 65,536 cells per batch: floor(65,536 / 40) = 1,638 records.
+    const chosen = await read(input, [], { numberColumns: { c1: 'number' } });
+    expect(chosen.batches.map((b) => b.rows)).toEqual([1638, 1638, 724]);
+    expect(chosen.lines.at(-1)).toBe(4001);
+    const told = await read(input, [], { batchSize: 3000 });
+    expect(told.batches.map((b) => b.rows)).toEqual([3000, 1000]);
+    // A narrow file keeps the default of 8,192.
+    const narrow = await read(`a,b\n${'1,2\n'.repeat(9000)}`);
+    expect(narrow.batches.map((b) => b.rows)).toEqual([8192, 808]);
+  });
+});
+
 describe('readCsv: numberColumns', () => {
   it('hands plain numbers over as numbers and every other text as the string it was', async () => {
     const input = [

@@ -7,10 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { readChartsBundle } from '../../adapters/dashboard/charts-bundle.js';
 import { openPreviousSite } from '../../adapters/dashboard/previous-site.js';
-import {
-  readDriftReports,
-  readPerformanceReports,
-} from '../../adapters/dashboard/read-reports.js';
+import { readDriftReports, readPerformanceReports } from '../../adapters/dashboard/read-reports.js';
 import { assertReplaceable, createSiteFolder } from '../../adapters/dashboard/site-folder.js';
 import { toDisplayPath } from '../../adapters/fs/display-path.js';
 import { loadMlopsConfig } from '../../adapters/fs/load-config.js';
@@ -73,8 +70,9 @@ export async function runDashboard({
       logger,
     });
     await output.commit();
+    const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
     process.stdout.write(
-      `Dashboard of ${result.index.models.length} model${result.index.models.length === 1 ? '' : 's'} (${shown}) in ${toDisplayPath(cwd, outDir)}/: ${result.files} files, ${(result.bytes / 1024 / 1024).toFixed(1)} MiB; ${result.manifestsRead} manifests read, ${result.driftAdded} drift checks added${previous === null ? '' : ` to ${previous.location}`}.\n`,
+      `Dashboard of ${count(result.index.models.length, 'model')} (${shown}) in ${toDisplayPath(cwd, outDir)}/: ${count(result.files, 'file')}, ${(result.bytes / 1024 / 1024).toFixed(1)} MiB; ${count(result.manifestsRead, 'manifest')} read, ${count(result.driftAdded, 'drift check')} added${previous === null ? '' : ` to ${previous.location}`}.\n`,
     );
   } catch (error) {
     await output.discard();

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { StatTestName } from '../drift/stat-test.js';
 import { ConfigError } from '../errors.js';
 import type { Task } from '../evaluate/report.js';
-import { COST_METRICS } from '../evaluate/latency.js';
+import { isCostMetric } from '../evaluate/latency.js';
 import { METRICS } from '../metrics/metric-info.js';
 import { didYouMean } from './did-you-mean.js';
 import { formatPath, parseLocatedYaml, parseWithSchema, type LocatedYaml } from './located-yaml.js';
@@ -460,10 +460,10 @@ export function parseMlopsConfig(text: string, file: string): MlopsConfig {
 function checkGateMetrics(config: MlopsConfig, source: LocatedYaml): void {
   const task: Task | undefined = config.model.task;
   const known = METRICS.filter((info) => task === undefined || info.tasks.includes(task));
-  // Latency and file size (evaluate measures them for every task) may be gated too.
-  const names = [...known.map((info) => info.name), ...COST_METRICS.map((metric) => metric.name)];
+  const names = known.map((info) => info.name);
   for (const [index, gate] of (config.evaluate?.gates ?? []).entries()) {
-    if (names.includes(gate.metric)) continue;
+    // Latency and file size (evaluate measures them for every task) may be gated too.
+    if (names.includes(gate.metric) || isCostMetric(gate.metric)) continue;
     const path = ['evaluate', 'gates', index, 'metric'];
     const pos = source.locate(path);
     const suggestion = didYouMean(gate.metric, names);

@@ -39,11 +39,19 @@ export function metricChart(data: ModelData, metric: string): VegaLiteSpec {
       },
     });
   }
+  // x sits on the line and points only: the band, without x, spans the whole width.
+  const x = {
+    field: 'version',
+    type: 'ordinal',
+    sort: values.map((v) => v.version),
+    title: 'version',
+  };
   layers.push(
-    { mark: { type: 'line', color: COLOURS.line } },
+    { mark: { type: 'line', color: COLOURS.line }, encoding: { x } },
     {
       mark: { type: 'point', filled: true, size: 60, color: COLOURS.line },
       encoding: {
+        x,
         tooltip: [
           { field: 'version', title: 'version' },
           { field: 'value', title: metric, format: '.4~f' },
@@ -59,12 +67,6 @@ export function metricChart(data: ModelData, metric: string): VegaLiteSpec {
     height: 220,
     data: { values },
     encoding: {
-      x: {
-        field: 'version',
-        type: 'ordinal',
-        sort: values.map((v) => v.version),
-        title: 'version',
-      },
       y: { field: 'value', type: 'quantitative', title: metric, scale: { zero: false } },
     },
     layer: layers,
@@ -115,7 +117,7 @@ export function driftHeatmap(
         field: 'checkedAt',
         type: 'ordinal',
         title: 'check (UTC)',
-        axis: { labelExpr: "slice(datum.value, 0, 10)", labelOverlap: true },
+        axis: { labelExpr: "replace(slice(datum.value, 0, 16), 'T', ' ')", labelOverlap: true },
       },
       y: { field: 'column', type: 'nominal', title: null, sort: null },
       color: {

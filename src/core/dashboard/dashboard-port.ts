@@ -21,6 +21,12 @@ export interface DashboardRegistry {
   stageHistory(model: string): Promise<readonly StageHistoryEntry[]>;
   /** A registered version's manifest, validated. */
   readManifest(model: string, version: string): Promise<Manifest>;
+  /**
+   * The names of `model`'s stage tags, without reading each tag (one listing): when they are the
+   * ones the previous site holds, its timeline is kept and `stageHistory` is not called. A
+   * registry where the history is one cheap read leaves it out.
+   */
+  stageTagNames?(model: string): Promise<readonly string[]>;
 }
 
 export interface PreviousSite {

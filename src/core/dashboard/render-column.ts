@@ -38,7 +38,7 @@ export function renderColumnPage(options: ColumnPageOptions): string {
   const latest = options.latestHistogram;
   const histogramTable =
     latest === null
-      ? '<p>No check kept this column\'s histograms (reports written before histograms were recorded, or older than the kept checks).</p>'
+      ? "<p>None of the newest checks' reports carries this column's distributions (the report's optional <code>histograms</code> field, see docs/dashboard.md).</p>"
       : `<div class="table-wrap"><table id="histogram">
 <caption>Share of rows per bin at the newest check with histograms (${escapeHtml(
           formatCheck(data, latest.run),

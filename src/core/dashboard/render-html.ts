@@ -65,7 +65,9 @@ const LIGHT_WORDS: Record<Light, string> = {
 };
 
 /** A traffic light: a coloured dot and the grade in words (colour is never the only cue). */
-export function trafficLight(severity: DriftSeverity | PerformanceGrade | null | undefined): string {
+export function trafficLight(
+  severity: DriftSeverity | PerformanceGrade | null | undefined,
+): string {
   const colour = light(severity);
   const grade = severity ?? 'no check yet';
   return `<span class="light light-${colour}"><span class="dot" aria-hidden="true"></span><span class="grade">${escapeHtml(grade)}</span><span class="visually-hidden"> (${LIGHT_WORDS[colour]})</span></span>`;

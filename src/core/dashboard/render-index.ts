@@ -17,7 +17,9 @@ export function renderIndexPage(index: SiteIndex): string {
       .map(([name, value]) => `${escapeHtml(name)} ${formatNumber(value)}`)
       .join('<br>');
     const driftTitle =
-      entry.drift === null ? '' : `<br><span class="muted">share ${formatNumber(entry.drift.share, 2)}</span>`;
+      entry.drift === null
+        ? ''
+        : `<br><span class="muted">share ${formatNumber(entry.drift.share, 2)}</span>`;
     return `<tr>
 <th scope="row"><a href="models/${escapeHtml(entry.slug)}/index.html">${escapeHtml(entry.model)}</a></th>
 <td>${entry.production === null ? '<span class="muted">none</span>' : escapeHtml(`v${entry.production}`)}</td>
@@ -38,7 +40,7 @@ export function renderIndexPage(index: SiteIndex): string {
 <div class="table-wrap">
 <table id="models">
 <caption>${index.models.length} model${index.models.length === 1 ? '' : 's'}</caption>
-<thead><tr><th scope="col">Model</th><th scope="col">Production</th><th scope="col">Latest</th><th scope="col">Versions</th><th scope="col">Key metrics (production)</th><th scope="col">Drift</th><th scope="col">Performance</th><th scope="col">Last check</th></tr></thead>
+<thead><tr><th scope="col">Model</th><th scope="col">Production</th><th scope="col">Latest</th><th scope="col">Versions</th><th scope="col">Key metrics (production, else latest)</th><th scope="col">Drift</th><th scope="col">Performance</th><th scope="col">Last check</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>

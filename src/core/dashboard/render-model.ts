@@ -156,12 +156,18 @@ function performanceSection(performance: PerformanceData | null): string {
     return '<p>No monitoring data yet: the performance check (<code>check-performance</code>) has not reported.</p>';
   }
   const metrics = [...new Set(performance.windows.flatMap((w) => Object.keys(w.metrics)))];
-  const windowRows = [...performance.windows].reverse().map(
-    (w) => `<tr><td>${formatTime(w.start)}</td><td class="num">${w.predictions}</td><td class="num">${w.labelled}</td><td>${trafficLight(w.severity)}</td>${metrics.map((m) => `<td class="num">${formatNumber(w.metrics[m])}</td>`).join('')}</tr>`,
-  );
-  const latencyRows = [...performance.latency].reverse().map(
-    (l) => `<tr><td>${formatTime(l.checkedAt)}</td><td class="num">${formatNumber(l.p50_ms, 1)}</td><td class="num">${formatNumber(l.p95_ms, 1)}</td><td class="num">${formatNumber(l.p99_ms, 1)}</td><td class="num">${formatNumber(l.error_rate, 4)}</td><td>${runLink(l.runUrl)}</td></tr>`,
-  );
+  const windowRows = [...performance.windows]
+    .reverse()
+    .map(
+      (w) =>
+        `<tr><td>${formatTime(w.start)}</td><td class="num">${w.predictions}</td><td class="num">${w.labelled}</td><td>${trafficLight(w.severity)}</td>${metrics.map((m) => `<td class="num">${formatNumber(w.metrics[m])}</td>`).join('')}</tr>`,
+    );
+  const latencyRows = [...performance.latency]
+    .reverse()
+    .map(
+      (l) =>
+        `<tr><td>${formatTime(l.checkedAt)}</td><td class="num">${formatNumber(l.p50_ms, 1)}</td><td class="num">${formatNumber(l.p95_ms, 1)}</td><td class="num">${formatNumber(l.p99_ms, 1)}</td><td class="num">${formatNumber(l.error_rate, 4)}</td><td>${runLink(l.runUrl)}</td></tr>`,
+    );
   return `<p>Latest grade: ${trafficLight(performance.severity)}, checked ${formatTime(performance.checkedAt)} (${runLink(performance.runUrl)}).</p>
 <div class="charts">
 <figure>${chart('charts/performance.json', 'Metrics of the served model per window')}<figcaption>Metrics of the served model per window</figcaption></figure>

@@ -98,7 +98,15 @@ function parse<T>(schema: z.ZodType<T>, text: string, facts: ReportFileFacts, wh
   const result = schema.safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    throw new DataError(`not a ${what}: ${issue.message}`, {
+    const field = issue.path.reduce<unknown>(
+      (value, key) =>
+        typeof value === 'object' && value !== null
+          ? (value as Record<PropertyKey, unknown>)[key]
+          : undefined,
+      json,
+    );
+    const detail = field === undefined ? 'the field is missing' : issue.message;
+    throw new DataError(`not a ${what}: ${detail}`, {
       location: { file: facts.display, field: issue.path.join('.') || undefined },
     });
   }

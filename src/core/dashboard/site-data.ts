@@ -6,8 +6,8 @@
  *
  * What "incremental" saves: a version's manifest is read once, when the version first appears
  * (a known tag with the same model digest keeps its published row); a drift or performance check
- * is added once, by its id; only the stage history is listed again (one call per model), because a
- * registry can record a rollback at any time and the port lists it whole.
+ * is added once, by its id; the stage timeline is kept when the registry's stage tag names are
+ * the ones it holds (a new promotion or rollback reads the history again).
  */
 import type { Manifest } from '../manifest/manifest.js';
 import type { DriftHistogram, DriftReport, DriftSeverity } from '../drift-report/report.js';
@@ -283,7 +283,11 @@ export function stageEntries(
       approvedBy: event.approvedBy,
       run: event.run,
       tag: event.tag,
-      firstSeen: seen.has(event.tag) ? (seen.get(event.tag) ?? null) : previous === null ? null : now,
+      firstSeen: seen.has(event.tag)
+        ? (seen.get(event.tag) ?? null)
+        : previous === null
+          ? null
+          : now,
     });
   }
   return entries.reverse();
@@ -479,7 +483,11 @@ export function sortVersions(entries: Iterable<VersionEntry>): VersionEntry[] {
 
 /** The absolute gates (`min`, `max`) of `evaluate.gates`; change gates have no fixed band. */
 export function gateBands(
-  gates: readonly { readonly metric: string; readonly min?: number | undefined; readonly max?: number | undefined }[],
+  gates: readonly {
+    readonly metric: string;
+    readonly min?: number | undefined;
+    readonly max?: number | undefined;
+  }[],
 ): GateBand[] {
   return gates
     .filter((gate) => gate.min !== undefined || gate.max !== undefined)

@@ -43,13 +43,30 @@ export function readDecimal(
   into: Float64Array,
   at: number,
 ): boolean {
+  return scanDecimal(text, start, end, into, at) === end;
+}
+
+/**
+ * Reads the longest decimal that starts at `start` and ends by `limit`, writes its value (that
+ * of `Number()` on its text) to `into[at]` and returns where it ends; -1 when no decimal starts
+ * there (no digit, or an exponent without digits). The CSV reader then checks that a delimiter
+ * or the line's end follows, so a field is scanned once, not searched for its end first.
+ */
+export function scanDecimal(
+  text: string,
+  start: number,
+  limit: number,
+  into: Float64Array,
+  at: number,
+): number {
+  const end = limit;
   let i = start;
-  if (i >= end) return false;
+  if (i >= end) return -1;
   let c = text.charCodeAt(i);
   let negative = false;
   if (c === 43 || c === 45) {
     negative = c === 45;
-    if (++i >= end) return false;
+    if (++i >= end) return -1;
     c = text.charCodeAt(i);
   }
   let mantissa = 0;
@@ -80,16 +97,15 @@ export function readDecimal(
       c = text.charCodeAt(i);
     }
   }
-  if (digits === 0) return false;
+  if (digits === 0) return -1;
   let exponent = 0;
-  if (i < end) {
-    if (c !== 101 && c !== 69) return false;
-    if (++i >= end) return false;
+  if (i < end && (c === 101 || c === 69)) {
+    if (++i >= end) return -1;
     c = text.charCodeAt(i);
     let exponentNegative = false;
     if (c === 43 || c === 45) {
       exponentNegative = c === 45;
-      if (++i >= end) return false;
+      if (++i >= end) return -1;
       c = text.charCodeAt(i);
     }
     const exponentStart = i;
@@ -99,28 +115,28 @@ export function readDecimal(
       if (++i >= end) break;
       c = text.charCodeAt(i);
     }
-    if (i === exponentStart || i < end) return false;
+    if (i === exponentStart) return -1;
     if (exponentNegative) exponent = -exponent;
   }
   if (mantissa === 0) {
     into[at] = negative ? -0 : 0;
-    return true;
+    return i;
   }
   if (significant <= EXACT_DIGITS) {
     const power = exponent + scale;
     if (power >= 0 && power <= 22) {
       const value = mantissa * (POWERS_OF_TEN[power] as number);
       into[at] = negative ? -value : value;
-      return true;
+      return i;
     }
     if (power < 0 && power >= -22) {
       const value = mantissa / (POWERS_OF_TEN[-power] as number);
       into[at] = negative ? -value : value;
-      return true;
+      return i;
     }
   }
-  into[at] = +text.slice(start, end);
-  return true;
+  into[at] = +text.slice(start, i);
+  return i;
 }
 
 /**
@@ -140,21 +156,36 @@ export function readShortInteger(
   into: Float64Array,
   at: number,
 ): boolean {
+  return scanShortInteger(text, start, end, into, at) === end;
+}
+
+/**
+ * The longest `[+-] digits` from `start` up to `limit`, as `scanDecimal`; -1 when it has no
+ * digit or more than 15 (those are read the slow way).
+ */
+export function scanShortInteger(
+  text: string,
+  start: number,
+  limit: number,
+  into: Float64Array,
+  at: number,
+): number {
   let i = start;
-  if (i >= end) return false;
+  if (i >= limit) return -1;
   let c = text.charCodeAt(i);
   let negative = false;
   if (c === 43 || c === 45) {
     negative = c === 45;
-    if (++i >= end) return false;
+    i++;
   }
-  if (end - i > EXACT_DIGITS) return false;
+  const first = i;
   let value = 0;
-  for (; i < end; i++) {
+  for (; i < limit; i++) {
     c = text.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
+    if (c < 48 || c > 57) break;
     value = value * 10 + (c - 48);
   }
+  if (i === first || i - first > EXACT_DIGITS) return -1;
   into[at] = negative ? -value : value;
-  return true;
+  return i;
 }

@@ -6,11 +6,11 @@
 
 /** Cost "metrics": not in the metric table (no bootstrap), but gates may name them. */
 export const COST_METRICS = [
-  { name: 'latency_p50_ms', label: 'Latency p50, 1 record (ms)' },
-  { name: 'latency_p95_ms', label: 'Latency p95, 1 record (ms)' },
-  { name: 'batch_latency_p50_ms', label: 'Latency p50, one batch (ms)' },
-  { name: 'batch_latency_p95_ms', label: 'Latency p95, one batch (ms)' },
-  { name: 'model_size_kib', label: 'Model file size (KiB)' },
+  { name: 'latency_p50_ms', label: 'p50 per record at batch 1, ms' },
+  { name: 'latency_p95_ms', label: 'p95 per record at batch 1, ms' },
+  { name: 'batch_latency_p50_ms', label: 'p50 per batch, ms' },
+  { name: 'batch_latency_p95_ms', label: 'p95 per batch, ms' },
+  { name: 'model_size_kib', label: 'file size, KiB' },
 ] as const;
 
 export type CostMetric = (typeof COST_METRICS)[number]['name'];

@@ -6,6 +6,7 @@
 import { fitMarkdown, type MarkdownBlock } from '../markdown/truncate.js';
 import { detailSections } from './render-details.js';
 import {
+  costBlocks,
   identityBlock,
   linksBlock,
   mcnemarBlock,
@@ -78,6 +79,7 @@ export function evaluationDocument(
   );
   const mcnemar = mcnemarBlock(report);
   if (mcnemar !== null) blocks.push(mcnemar);
+  blocks.push(...costBlocks(report));
   blocks.push(
     ...detailSections(report, {
       chart: options.chart,

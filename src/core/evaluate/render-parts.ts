@@ -26,6 +26,7 @@ import {
   type Direction,
   type MetricComparison,
 } from './comparison.js';
+import { COST_METRICS } from './latency.js';
 import type { EvaluationReport, GateResult, MetricDelta } from './report.js';
 
 /** Longest shown form of each kind of user value; the report artifact keeps them whole. */
@@ -401,6 +402,72 @@ export function mcnemarBlock(report: EvaluationReport): MarkdownBlock | null {
       : ` McNemar's test finds a difference but the bootstrap interval of the accuracy change includes 0: the two measure different things (which records change versus how much accuracy moves) and disagree near the boundary. Treat the accuracy change as borderline.`;
   }
   return { kind: 'text', text };
+}
+
+/**
+ * Latency and file size of both models, with the change in absolute and relative terms. No
+ * significance test: the note says how they were timed, so a reviewer can judge the noise.
+ */
+export function costBlocks(report: EvaluationReport): MarkdownBlock[] {
+  const cost = report.cost;
+  if (cost === undefined) return [];
+  const candidateLabel = modelLabel(report.candidate.label);
+  const baseline = report.baseline === null ? null : cost.baseline;
+  const rows = COST_METRICS.filter(
+    (metric) => cost.candidate.values[metric.name] !== undefined,
+  ).map((metric) => {
+    const c = cost.candidate.values[metric.name] as number;
+    const b = baseline?.values[metric.name];
+    const relative =
+      b === undefined || b === 0
+        ? '—'
+        : `${c >= b ? '+' : '-'}${(Math.abs(c / b - 1) * 100).toFixed(1)}%`;
+    return [
+      `\`${metric.name}\`: ${metric.label}`,
+      directionCell('lower'),
+      ...(baseline === null ? [] : [b === undefined ? '—' : formatValue(b)]),
+      formatValue(c),
+      ...(baseline === null ? [] : [b === undefined ? '—' : formatDelta(c - b), relative]),
+      metricGateIcon(report, metric.name),
+    ];
+  });
+  if (rows.length === 0) return [];
+  const { samples, batchSize } = cost.candidate;
+  return [
+    {
+      kind: 'table',
+      table: {
+        header: [
+          'Latency and size',
+          'Better',
+          ...(baseline === null || report.baseline === null
+            ? []
+            : [modelLabel(report.baseline.label)]),
+          candidateLabel,
+          ...(baseline === null ? [] : ['Δ', 'Δ %']),
+          'Gate',
+        ],
+        align: [
+          'left',
+          'left',
+          ...(baseline === null ? [] : ['right' as const]),
+          'right',
+          ...(baseline === null ? [] : ['right' as const, 'right' as const]),
+          'center',
+        ],
+        rows,
+      },
+    },
+    {
+      kind: 'text',
+      text:
+        `Timed with onnxruntime on this runner: ${formatCount(samples.single)} single-record runs and ` +
+        `${formatCount(samples.batch)} batches of ${formatCount(batchSize)} records per model, after warm-up, ` +
+        `${baseline === null ? '' : 'the two models alternated run by run with the same session settings, '}` +
+        'wall-clock per run. On shared runners a change of a few percent is often noise; gates can bound ' +
+        '`latency_p95_ms` or `model_size_kib` (`max-drop: 10%` allows 10% more).',
+    },
+  ];
 }
 
 const githubRunUrl =
