@@ -16,6 +16,7 @@ import { actionGitHub } from './action-github.js';
 import { booleanInput, choiceInput, listInput, optionalInput } from './action-inputs.js';
 import { runEntrypoint } from './run-entrypoint.js';
 import { progressFor } from '../adapters/progress/progress-reporters.js';
+import { uploadReportArtifact } from '../adapters/actions/artifact-store.js';
 
 await runEntrypoint(async () => {
   const logger = createActionsLogger();
@@ -56,6 +57,13 @@ await runEntrypoint(async () => {
     retrainWorkflow,
     runUrl: run.runUrl,
     reportLocation: run.runUrl,
+    uploadReport: (file) =>
+      uploadReportArtifact({
+        logger,
+        name: `drift-report-${loaded.config.model.name}`,
+        file,
+        runUrl: run.runUrl,
+      }),
     workDir: temp,
     logger,
   });

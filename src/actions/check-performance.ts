@@ -14,6 +14,7 @@ import { checkPerformance } from '../steps/check-performance.js';
 import { actionGitHub } from './action-github.js';
 import { booleanInput, choiceInput, listInput, optionalInput } from './action-inputs.js';
 import { runEntrypoint } from './run-entrypoint.js';
+import { uploadReportArtifact } from '../adapters/actions/artifact-store.js';
 
 await runEntrypoint(async () => {
   const logger = createActionsLogger();
@@ -52,6 +53,13 @@ await runEntrypoint(async () => {
     retrainWorkflow,
     runUrl: run.runUrl,
     reportLocation: run.runUrl,
+    uploadReport: (file) =>
+      uploadReportArtifact({
+        logger,
+        name: `performance-report-${loaded.config.model.name}`,
+        file,
+        runUrl: run.runUrl,
+      }),
     workDir: temp,
     logger,
   });

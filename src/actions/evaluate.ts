@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as core from '@actions/core';
 import { createActionsLogger } from '../adapters/actions/actions-logger.js';
-import { createArtifactStore } from '../adapters/actions/artifact-store.js';
+import { uploadReportArtifact } from '../adapters/actions/artifact-store.js';
 import { readEventPayload } from '../adapters/actions/read-event.js';
 import { evaluationArtifactName } from '../adapters/github/evaluated-candidate.js';
 import { isPermissionDenied, publishCheckRun } from '../adapters/github/check-run.js';
@@ -67,11 +67,13 @@ await runEntrypoint(async () => {
   // (model: pr-artifact) verifies the report's sha256, recorded on the check run, against it.
   const reportFile = path.resolve(cwd, report.reportPath);
   const reportDigest = sha256Digest(await readFile(reportFile));
-  await createArtifactStore(logger).upload(
-    evaluationArtifactName(report.model),
-    [reportFile],
-    path.dirname(reportFile),
-  );
+  const reportUrl = await uploadReportArtifact({
+    logger,
+    name: evaluationArtifactName(report.model),
+    file: reportFile,
+    runUrl: run.runUrl,
+  });
+  if (reportUrl !== null) logger.info(`Evaluation report: ${reportUrl}`);
 
   // One comment per model per pull request, found again by this marker on re-runs.
   const marker = `<!-- mlops-actions:evaluate:${report.model} -->`;

@@ -1,4 +1,5 @@
 /** Entrypoint of `actions/validate-data`. */
+import path from 'node:path';
 import * as core from '@actions/core';
 import { createActionsLogger } from '../adapters/actions/actions-logger.js';
 import { readEventPayload } from '../adapters/actions/read-event.js';
@@ -22,6 +23,7 @@ import { validateData } from '../steps/validate-data.js';
 import { choiceInput, integerInput, listInput, optionalInput } from './action-inputs.js';
 import { runEntrypoint } from './run-entrypoint.js';
 import { progressFor } from '../adapters/progress/progress-reporters.js';
+import { uploadReportArtifact } from '../adapters/actions/artifact-store.js';
 
 const checkRunName = 'mlops/validate';
 
@@ -91,13 +93,22 @@ await runEntrypoint(async () => {
   core.setOutput('rows', String(result.rows));
   core.setOutput('violations', String(result.violationCount));
   core.setOutput('report', result.reportPath);
+  // The report outlives the runner only as an artifact: its page is what the summary links.
+  const cwd = process.env.GITHUB_WORKSPACE ?? process.cwd();
+  const reportUrl = await uploadReportArtifact({
+    logger,
+    name: 'validate-report',
+    file: path.resolve(cwd, result.reportPath),
+    runUrl: runContextFromEnv(process.env).runUrl,
+  });
+  if (reportUrl !== null) logger.info(`Validation report: ${reportUrl}`);
   await core.summary
     .addRaw(
       renderValidationSummary(result, {
         schemaPath: result.schemaPath,
         reportPath: result.reportPath,
         annotated: annotatedSentence(annotations.length, check),
-      }),
+      }) + (reportUrl !== null ? `\nFull report: [validate-report.json](${reportUrl})\n` : ''),
     )
     .write();
 

@@ -80,6 +80,11 @@ export interface CheckDriftOptions {
   readonly logger: Logger;
   /** Shows rows and bytes done while the current and reference data are read. */
   readonly progress?: ProgressReporter | undefined;
+  /**
+   * Uploads the written report (an Actions artifact) and returns where a reader finds it, so the
+   * issue links the report rather than a path on a runner that is gone; null when not uploaded.
+   */
+  readonly uploadReport?: ((file: string) => Promise<string | null>) | undefined;
   /** How messages name the settings above: inputs (default) or flags. */
   readonly wording?: OptionWording | undefined;
 }
@@ -261,16 +266,25 @@ export async function checkDrift(options: CheckDriftOptions): Promise<CheckDrift
     notes,
   });
   const { report } = comparison;
-  await writeFileAtomic(options.reportPath, `${JSON.stringify(report, null, 2)}\n`);
+  // The file also holds each column's reference and current shares (the issue's charts), which the
+  // dashboard draws when a reader drills into a column.
+  const written = { ...report, histograms: Object.fromEntries(comparison.histograms) };
+  await writeFileAtomic(options.reportPath, `${JSON.stringify(written, null, 2)}\n`);
   logger.info(
     `Drift: ${report.severity} — ${report.drifted} drifted columns, share ${report.share.toFixed(2)} (report: ${toDisplayPath(cwd, options.reportPath)}).`,
   );
   for (const note of report.notes) logger.info(note);
 
+  const reportArtifactUrl = (await options.uploadReport?.(options.reportPath)) ?? null;
+  if (reportArtifactUrl !== null) logger.info(`Drift report: ${reportArtifactUrl}`);
   const issueBody = renderDriftIssueBody(comparison, {
     runUrl: options.runUrl,
     maxCharts: drift?.['max-charts'] ?? 5,
     reportLocation: options.reportLocation ?? null,
+    reportArtifactUrl,
+    // What moderate drift does here: the workflow it dispatches, none, or (no dispatcher: the CLI)
+    // the rule, since nothing is dispatched from a laptop.
+    ...(options.dispatcher !== null ? { retrainWorkflow: options.retrainWorkflow ?? null } : {}),
   });
   let issue: CheckDriftResult['issue'] = null;
   let dispatched = false;

@@ -84,6 +84,8 @@ export interface CheckPerformanceOptions {
   readonly retrainWorkflow?: string | undefined;
   readonly runUrl: string | null;
   readonly reportLocation?: string | null;
+  /** Uploads the written report and returns its page (an Actions artifact); null when not. */
+  readonly uploadReport?: ((file: string) => Promise<string | null>) | undefined;
   readonly workDir: string;
   readonly logger: Logger;
   readonly wording?: OptionWording | undefined;
@@ -226,9 +228,13 @@ export async function checkPerformance(
     );
   }
 
+  const reportArtifactUrl = (await options.uploadReport?.(options.reportPath)) ?? null;
+  if (reportArtifactUrl !== null) logger.info(`Performance report: ${reportArtifactUrl}`);
   const issueBody = renderPerformanceIssueBody(report, {
     runUrl: options.runUrl,
     reportLocation: options.reportLocation ?? null,
+    reportArtifactUrl,
+    ...(options.dispatcher !== null ? { retrainWorkflow: options.retrainWorkflow ?? null } : {}),
   });
   let issue: CheckPerformanceResult['issue'] = null;
   let dispatched = false;

@@ -6,9 +6,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   driftNextSteps,
-  fullReportLine,
   renderDriftIssueBody,
 } from '../../src/core/drift-report/render-drift-issue.js';
+import { fullReportLine } from '../../src/core/markdown/report-link.js';
 import type { DriftColumnResult, DriftReport } from '../../src/core/drift-report/report.js';
 import { renderBlocks } from '../../src/core/markdown/truncate.js';
 import { expectMermaidParses, loadMermaid } from '../support/mermaid-parse.js';

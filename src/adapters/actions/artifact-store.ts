@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Logger } from '../../core/logger.js';
 
 /**
@@ -47,4 +48,25 @@ export function createCacheStore(logger: Logger) {
       }
     },
   };
+}
+
+/**
+ * Uploads one report file as an artifact of this run and returns its page
+ * (`<run url>/artifacts/<id>`), which a reader of an issue or a summary can open after the runner
+ * is gone; null outside Actions or without a run URL.
+ */
+export async function uploadReportArtifact(options: {
+  readonly logger: Logger;
+  readonly name: string;
+  readonly file: string;
+  readonly runUrl: string | null;
+  readonly env?: NodeJS.ProcessEnv;
+}): Promise<string | null> {
+  const id = await createArtifactStore(options.logger, options.env).upload(
+    options.name,
+    [options.file],
+    path.dirname(options.file),
+  );
+  if (id === null || options.runUrl === null) return null;
+  return `${options.runUrl}/artifacts/${id}`;
 }

@@ -6,6 +6,7 @@
  * the table of columns without drift are the first to go.
  */
 import { escapeUserText } from '../markdown/escape.js';
+import { fullReportLine, safeLink } from '../markdown/report-link.js';
 import { renderXyBarChart } from '../markdown/mermaid.js';
 import { formatParameter, formatValue } from '../markdown/number-format.js';
 import { clipText, fitMarkdown, type MarkdownBlock } from '../markdown/truncate.js';
@@ -160,31 +161,8 @@ export const defaultSevereChecklist: readonly string[] = [
   'Adjust the drift thresholds or per-column tests in mlops.yml only with a reason written down in the pull request.',
 ];
 
-const urlShape = /^https:\/\/[A-Za-z0-9._~:/?#[\]@!$&'*+,;=%-]+$/;
 const runUrlShape =
   /^(https:\/\/[A-Za-z0-9.-]+(?::\d+)?\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)\/actions\/runs\/\d+(?:\/attempts\/\d+)?$/;
-
-/** A URL we may link: https and no characters that end a markdown link; else null. */
-function safeLink(url: string | null | undefined): string | null {
-  return url != null && urlShape.test(url) && !/[()<>\s]/.test(url) ? url : null;
-}
-
-/**
- * Where the full report is, as a reader of the issue can reach it: the uploaded artifact, else
- * the run's artifacts, else (a local run) the file name alone, never a path on a runner.
- */
-export function fullReportLine(options: DriftIssueOptions): string {
-  const artifact = safeLink(options.reportArtifactUrl);
-  if (artifact !== null) return `Full report: [drift-report.json](${artifact})`;
-  const location = safeLink(options.reportLocation);
-  if (location !== null && location !== safeLink(options.runUrl)) {
-    return `Full report: [drift-report.json](${location})`;
-  }
-  const run = safeLink(options.runUrl);
-  if (run !== null) return `Full report: the artifacts of [the workflow run](${run})`;
-  const file = options.reportLocation?.split(/[\\/]/).at(-1);
-  return `Full report: ${name(file === undefined || file === '' ? 'drift-report.json' : file)}, written by the local run`;
-}
 
 function columnList(columns: readonly DriftColumnResult[], max = 8): string {
   const shown = columns.slice(0, max).map((c) => `${name(c.name)} (${c.test})`);

@@ -4,6 +4,7 @@
  * does. Bodies stay under GitHub's 65,536-character limit: the oldest windows go first.
  */
 import { escapeUserText } from '../markdown/escape.js';
+import { fullReportLine, safeLink } from '../markdown/report-link.js';
 import { formatCount, formatValue } from '../markdown/number-format.js';
 import { clipText, fitMarkdown, type MarkdownBlock } from '../markdown/truncate.js';
 import type { PerformanceReport, PerformanceSeverity } from './performance-report.js';
@@ -25,6 +26,37 @@ const name = (text: string) => escapeUserText(text, 80);
 const value = (x: number | null) => (x === null ? '—' : formatValue(x));
 const ms = (x: number | null) => (x === null ? '—' : `${x.toFixed(1)} ms`);
 const share = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(2)}%`);
+
+/** What was done about it and how the issue closes: what a maintainer reads after the grade. */
+function nextSteps(report: PerformanceReport, options: PerformanceIssueOptions): string {
+  const lines: string[] = ['### What happens next'];
+  if (report.severity === 'moderate') {
+    lines.push(
+      options.retrainWorkflow === undefined
+        ? '- **Moderate:** the scheduled check dispatches the retraining workflow when `retrain-workflow` is set; its pull request then compares a retrained candidate with production on recent labelled records.'
+        : options.retrainWorkflow === null
+          ? '- **Moderate:** no retraining workflow is set (`retrain-workflow`): retrain in a pull request, and let evaluate compare the candidate with production.'
+          : `- **Moderate:** retraining was dispatched (${name(options.retrainWorkflow)}); its pull request compares the retrained candidate with production. Review and merge it, then promote.`,
+    );
+  } else if (report.severity === 'severe') {
+    lines.push(
+      '- **Severe:** investigate before retraining: check the label feed and the data pipeline first (a late or wrong label source looks like a drop), compare with the drift issue of the same model, and roll back to an earlier version through a promotion pull request if the drop hurts users now.',
+    );
+  } else if (report.severity === 'insufficient-labels') {
+    lines.push(
+      `- **Not graded:** fewer than ${report.min_labels} labelled predictions in every window; the grade waits for labels.`,
+    );
+  }
+  if (report.health?.broken === true) {
+    lines.push(
+      '- **A service-level objective is broken:** look at the latency and error figures below and at the server (load, batch sizes, the model version that is served).',
+    );
+  }
+  lines.push(
+    '- **This issue closes** when a later check grades the latest window with enough labels `none` and every service-level objective is met.',
+  );
+  return lines.join('\n');
+}
 
 function severityLine(report: PerformanceReport): string {
   if (report.severity === 'insufficient-labels') {
@@ -179,9 +211,23 @@ export function healthBlocks(health: ServiceHealth): MarkdownBlock[] {
   return blocks;
 }
 
+export interface PerformanceIssueOptions {
+  readonly runUrl: string | null;
+  /** Where the JSON report is; only a URL is linked (a runner's path means nothing later). */
+  readonly reportLocation?: string | null;
+  /** The uploaded report artifact's page. */
+  readonly reportArtifactUrl?: string | null;
+  /**
+   * The workflow a moderate drop dispatches; null when none is; absent when the caller does not
+   * say (the CLI), and then the body states the rule.
+   */
+  readonly retrainWorkflow?: string | null;
+  readonly maxLength?: number;
+}
+
 export function renderPerformanceIssueBody(
   report: PerformanceReport,
-  options: { runUrl: string | null; reportLocation?: string | null; maxLength?: number },
+  options: PerformanceIssueOptions,
 ): string {
   const marker = performanceIssueMarker(report.model);
   const blocks: MarkdownBlock[] = [
@@ -192,10 +238,11 @@ export function renderPerformanceIssueBody(
       text:
         `Released: ${name(report.model)}${report.released.version !== null ? `@v${name(report.released.version)}` : ''}  \n` +
         `Labels joined by ${report.key}, windows of ${report.window}, graded from ${report.min_labels} labelled predictions` +
-        (options.runUrl !== null ? `  \nRun: ${options.runUrl}` : '') +
-        (options.reportLocation ? `  \nFull report: ${name(options.reportLocation)}` : ''),
+        (safeLink(options.runUrl) !== null ? `  \nRun: ${safeLink(options.runUrl)}` : '') +
+        `  \n${fullReportLine(options, 'performance-report.json')}`,
     },
     { kind: 'text', text: `Thresholds: ${thresholdLine(report)}.` },
+    { kind: 'text', text: nextSteps(report, options) },
   ];
   for (const note of report.notes)
     blocks.push({ kind: 'text', text: `> ${name(note).slice(0, 500)}` });
