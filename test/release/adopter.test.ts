@@ -207,6 +207,11 @@ describe('adopting the package', () => {
       const shown = await mlops('registry', 'show', 'seattle-weather');
       expect(shown.stdout).toMatch(/1\.0\.0/);
       expect(shown.stdout).toMatch(/production/);
+      // The installed package carries the dashboard's bundled charts script.
+      await mlops('dashboard', 'build', '--out', 'site');
+      expect(
+        (await readFile(path.join(project, 'site/assets/charts.js'), 'utf8')).length,
+      ).toBeGreaterThan(100_000);
     },
   );
 });
