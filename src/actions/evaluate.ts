@@ -11,6 +11,9 @@ import { createGitHubRegistry } from '../adapters/github/github-registry.js';
 import { createOctokit } from '../adapters/github/octokit.js';
 import { upsertStickyComment } from '../adapters/github/sticky-comment.js';
 import { createBaselineSource } from '../adapters/registry/baseline-source.js';
+import { GitHubRegistryWriter } from '../adapters/github/github-registry-writer.js';
+import { createMetricsHistorySource } from '../adapters/registry/metrics-history-source.js';
+import { GitHubAssetRegistry } from '../adapters/registry/version-asset.js';
 import { ConfigError } from '../core/errors.js';
 import { formatEvaluationRecord } from '../core/evaluate/evaluation-record.js';
 import { renderCheckRunOutput } from '../core/evaluate/render-check-run.js';
@@ -21,6 +24,7 @@ import { sha256Digest } from '../core/provenance/sha256.js';
 import { evaluate } from '../steps/evaluate.js';
 import { booleanInput, choiceInput, listInput, optionalInput } from './action-inputs.js';
 import { runEntrypoint } from './run-entrypoint.js';
+import { progressFor } from '../adapters/progress/progress-reporters.js';
 
 await runEntrypoint(async () => {
   const logger = createActionsLogger();
@@ -40,8 +44,12 @@ await runEntrypoint(async () => {
     );
   }
   const octokit = createOctokit({ token, logger });
+  // History reads published releases (the writer's listing, no writes) and verified assets.
+  const releases = new GitHubRegistryWriter({ octokit, owner, repo, logger });
+  const assets = new GitHubAssetRegistry({ octokit, owner, repo, logger });
 
   const report = await evaluate({
+    progress: progressFor({}),
     cwd,
     config: optionalInput('config'),
     model: optionalInput('model'),
@@ -56,6 +64,16 @@ await runEntrypoint(async () => {
         process.env.RUNNER_TEMP ?? path.join(cwd, '.mlops'),
         'mlops-baselines',
       ),
+      logger,
+    }),
+    history: createMetricsHistorySource({
+      // Releases are listed by the writer's reader side (it only lists); assets are verified.
+      registry: {
+        listVersions: (model) => releases.listVersions(model),
+        downloadAsset: (model, version, name, destDir) =>
+          assets.downloadAsset(model, version, name, destDir),
+      },
+      downloadDir: path.join(process.env.RUNNER_TEMP ?? path.join(cwd, '.mlops'), 'mlops-history'),
       logger,
     }),
   });

@@ -158,6 +158,7 @@ export const evaluateOptions = {
     description: 'also write the pull request comment the evaluate action posts',
   },
   force,
+  quiet: { type: 'boolean', description: 'no progress bar (it shows only on a terminal)' },
   help,
 } as const;
 

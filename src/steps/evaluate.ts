@@ -43,8 +43,11 @@ import { correctness, mcnemarExact } from '../core/significance/mcnemar.js';
 import { pairedBootstrap } from '../core/significance/paired-bootstrap.js';
 import type { FeatureMatrix } from '../core/train/feature-matrix.js';
 import type { BaselineSource, ResolvedBaseline } from '../core/evaluate/baseline-source-port.js';
+import { defaultHistoryVersions, historyMetrics } from '../core/evaluate/metric-history.js';
+import type { MetricsHistorySource } from '../core/evaluate/metrics-history-port.js';
 import { modelClasses } from '../adapters/onnx/model-classes.js';
 import { actionWording, type OptionWording } from '../core/option-wording.js';
+import { silentProgress, type ProgressReporter } from '../core/progress/progress-port.js';
 
 export interface EvaluateOptions {
   readonly cwd: string;
@@ -58,7 +61,11 @@ export interface EvaluateOptions {
   readonly report?: string | undefined;
   readonly run: RunContext;
   readonly baselines: BaselineSource;
+  /** Released versions' metrics for the history chart; none read when absent. */
+  readonly history?: MetricsHistorySource | undefined;
   readonly logger: Logger;
+  /** Shows records scored while each model runs. */
+  readonly progress?: ProgressReporter | undefined;
   /** How messages name the settings above: inputs (default) or flags. */
   readonly wording?: OptionWording | undefined;
 }
@@ -101,6 +108,8 @@ export async function evaluate(
   const schemaDisplay = toDisplayPath(cwd, schemaPath);
   const schema = await loadDatasetSchema(schemaPath, schemaDisplay, {
     why: 'evaluation maps model inputs from its feature columns',
+    cwd,
+    field: 'data.schema',
   });
 
   const task: Task =
@@ -120,7 +129,12 @@ export async function evaluate(
       location: { file: loaded.displayPath, field: 'data.eval' },
     });
   }
-  const files = await expandDataPaths(patterns, cwd);
+  const files = await expandDataPaths(patterns, cwd, {
+    origin:
+      options.data !== undefined
+        ? { field: 'data' }
+        : { field: 'data.eval', file: loaded.displayPath },
+  });
   const matrix = await loadFeatureMatrix(files, schema, {
     targetKind: task === 'regression' ? 'values' : 'classes',
     ...(classes ? { classes } : {}),
@@ -140,7 +154,18 @@ export async function evaluate(
     outputs: settings.outputs,
     batchSize: settings['batch-size'],
   };
-  const candidateScores = await scoreModel(candidate, x, matrix.rows, scoreOptions);
+  const scoring = (label: string) => {
+    const task = (options.progress ?? silentProgress).start(`evaluate: scoring ${label}`, {
+      bytes: null,
+      records: matrix.rows,
+    });
+    return { task, onBatch: (records: number) => task.advance({ records }) };
+  };
+  const candidateProgress = scoring('the candidate');
+  const candidateScores = await scoreModel(candidate, x, matrix.rows, {
+    ...scoreOptions,
+    onBatch: candidateProgress.onBatch,
+  }).finally(() => candidateProgress.task.end());
 
   // The baseline, scored on the very same records.
   const resolved = await options.baselines.resolve(options.baseline ?? 'production', {
@@ -157,10 +182,12 @@ export async function evaluate(
       baselineFeatures.join('\u0000') === features.join('\u0000')
         ? x
         : reorder(matrix, baselineFeatures, resolved.label);
+    const baselineProgress = scoring(resolved.label);
     baselineScores = await scoreModel(model, baselineX, matrix.rows, {
       ...scoreOptions,
       features: baselineFeatures,
-    });
+      onBatch: baselineProgress.onBatch,
+    }).finally(() => baselineProgress.task.end());
     baselineTimed = { model, x: baselineX, features: baselineFeatures.length };
     baselineBytes = (await stat(resolved.path)).size;
   }
@@ -282,6 +309,17 @@ export async function evaluate(
       metricInfo(metric)?.greaterIsBetter ?? (isCostMetric(metric) ? false : undefined),
   });
 
+  // The chosen metrics across released versions: read last, so a slow registry never delays
+  // the metrics, and only when a source was given (the CLI without a registry has none).
+  const historyLimit = config.evaluate?.history ?? defaultHistoryVersions;
+  const history =
+    options.history !== undefined && historyLimit > 0
+      ? {
+          metrics: historyMetrics(task, settings.gates),
+          ...(await options.history.releasedMetrics(config.model.name, historyLimit)),
+        }
+      : undefined;
+
   const candidateInfo: ModelInfo = {
     label: 'candidate',
     version: null,
@@ -315,6 +353,7 @@ export async function evaluate(
     slices,
     gates,
     cost,
+    ...(history === undefined ? {} : { history }),
     passed: gates.every((gate) => gate.status !== 'failed'),
     bootstrap,
     run: {

@@ -39,6 +39,8 @@ export interface ScoreOptions {
   readonly classes: readonly string[] | null;
   readonly outputs?: OutputMapping | undefined;
   readonly batchSize: number;
+  /** Told the records of each batch once scored (progress reports). */
+  readonly onBatch?: ((records: number) => void) | undefined;
 }
 
 /** Picks the outputs to read: configured names first, then names, then shapes. */
@@ -182,6 +184,7 @@ export async function scoreModel(
         argmaxInto(probabilities, start, count, classes, labels);
       }
     }
+    options.onBatch?.(count);
   }
   return {
     ...(labels ? { labels } : {}),

@@ -4,6 +4,8 @@ import {
   DEFAULT_LOCAL_REGISTRY_ROOT,
 } from '../../adapters/registry/local-registry.js';
 import { createBaselineSource } from '../../adapters/registry/baseline-source.js';
+import { createMetricsHistorySource } from '../../adapters/registry/metrics-history-source.js';
+import { LocalAssetRegistry } from '../../adapters/registry/version-asset.js';
 import { writeFileAtomic } from '../../adapters/fs/write-file-atomic.js';
 import { renderEvaluationComment } from '../../core/evaluate/render-comment.js';
 import { renderEvaluationSummary } from '../../core/evaluate/render-summary.js';
@@ -15,6 +17,7 @@ import type { evaluateOptions } from '../command-definitions.js';
 import { findConfig } from '../find-config.js';
 import { refuseOverwrite } from '../output-files.js';
 import { cliWording } from '../../core/option-wording.js';
+import { progressFor } from '../../adapters/progress/progress-reporters.js';
 
 export async function runEvaluate({
   values,
@@ -32,6 +35,7 @@ export async function runEvaluate({
   const logger = createConsoleLogger();
   const registryRoot = path.resolve(cwd, values.registry ?? DEFAULT_LOCAL_REGISTRY_ROOT);
   const report = await evaluate({
+    progress: progressFor({ quiet: values.quiet }),
     cwd,
     config: findConfig(cwd, values.config),
     model: values.model,
@@ -46,6 +50,11 @@ export async function runEvaluate({
       downloadDir: path.join(cwd, '.mlops', 'baselines'),
       logger,
       wording: cliWording,
+    }),
+    history: createMetricsHistorySource({
+      registry: new LocalAssetRegistry(registryRoot),
+      downloadDir: path.join(cwd, '.mlops', 'history'),
+      logger,
     }),
   });
   const markdown = renderEvaluationSummary(report);
