@@ -3,10 +3,7 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import { createActionsLogger } from '../adapters/actions/actions-logger.js';
 import { loadMlopsConfig } from '../adapters/fs/load-config.js';
-import {
-  createGitHubDriftIssues,
-  createGitHubRetrainDispatcher,
-} from '../adapters/github/drift-issue.js';
+import { createGitHubDriftIssues } from '../adapters/github/drift-issue.js';
 import { GitHubAssetRegistry } from '../adapters/registry/version-asset.js';
 import { reachesSeverity } from '../core/drift-report/severity.js';
 import { ConfigError } from '../core/errors.js';
@@ -16,7 +13,7 @@ import { actionGitHub } from './action-github.js';
 import { booleanInput, choiceInput, listInput, optionalInput } from './action-inputs.js';
 import { runEntrypoint } from './run-entrypoint.js';
 import { progressFor } from '../adapters/progress/progress-reporters.js';
-import { uploadReportArtifact } from '../adapters/actions/artifact-store.js';
+import { reportCheckResult, scheduledCheckWiring } from './action-scheduled-check.js';
 
 await runEntrypoint(async () => {
   const logger = createActionsLogger();
@@ -53,27 +50,20 @@ await runEntrypoint(async () => {
     reportPath,
     registry: github === null ? null : new GitHubAssetRegistry({ ...github, logger }),
     issues: github !== null && openIssue ? createGitHubDriftIssues({ ...github, logger }) : null,
-    dispatcher: github === null ? null : createGitHubRetrainDispatcher({ ...github, logger }),
-    retrainWorkflow,
-    runUrl: run.runUrl,
-    reportLocation: run.runUrl,
-    uploadReport: (file) =>
-      uploadReportArtifact({
-        logger,
-        name: `drift-report-${loaded.config.model.name}`,
-        file,
-        runUrl: run.runUrl,
-      }),
-    workDir: temp,
-    logger,
+    ...scheduledCheckWiring({
+      logger,
+      github,
+      runUrl: run.runUrl,
+      artifactName: `drift-report-${loaded.config.model.name}`,
+      retrainWorkflow,
+      workDir: temp,
+    }),
   });
   const { report } = result;
   core.setOutput('severity', report.severity);
   core.setOutput('share', String(report.share));
   core.setOutput('drifted', String(report.drifted));
-  core.setOutput('report', result.reportPath);
-  core.setOutput('issue-number', result.issue === null ? '' : String(result.issue.number));
-  await core.summary.addRaw(result.issueBody.replace(/^<!--[^\n]*-->\n/, '')).write();
+  await reportCheckResult(result);
   if (reachesSeverity(report.severity, failOn)) {
     core.setFailed(
       `Drift is ${report.severity}: ${report.drifted} columns drifted (share ${report.share.toFixed(2)})${result.issue !== null ? `; see ${result.issue.url}` : ''}.`,

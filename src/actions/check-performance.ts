@@ -3,7 +3,6 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import { createActionsLogger } from '../adapters/actions/actions-logger.js';
 import { loadMlopsConfig } from '../adapters/fs/load-config.js';
-import { createGitHubRetrainDispatcher } from '../adapters/github/drift-issue.js';
 import { createGitHubPerformanceIssues } from '../adapters/github/performance-issue.js';
 import { runCommand } from '../adapters/process/run-command.js';
 import { GitHubAssetRegistry } from '../adapters/registry/version-asset.js';
@@ -14,7 +13,7 @@ import { checkPerformance } from '../steps/check-performance.js';
 import { actionGitHub } from './action-github.js';
 import { booleanInput, choiceInput, listInput, optionalInput } from './action-inputs.js';
 import { runEntrypoint } from './run-entrypoint.js';
-import { uploadReportArtifact } from '../adapters/actions/artifact-store.js';
+import { reportCheckResult, scheduledCheckWiring } from './action-scheduled-check.js';
 
 await runEntrypoint(async () => {
   const logger = createActionsLogger();
@@ -49,27 +48,20 @@ await runEntrypoint(async () => {
     registry: github === null ? null : new GitHubAssetRegistry({ ...github, logger }),
     issues:
       github !== null && openIssue ? createGitHubPerformanceIssues({ ...github, logger }) : null,
-    dispatcher: github === null ? null : createGitHubRetrainDispatcher({ ...github, logger }),
-    retrainWorkflow,
-    runUrl: run.runUrl,
-    reportLocation: run.runUrl,
-    uploadReport: (file) =>
-      uploadReportArtifact({
-        logger,
-        name: `performance-report-${loaded.config.model.name}`,
-        file,
-        runUrl: run.runUrl,
-      }),
-    workDir: temp,
-    logger,
+    ...scheduledCheckWiring({
+      logger,
+      github,
+      runUrl: run.runUrl,
+      artifactName: `performance-report-${loaded.config.model.name}`,
+      retrainWorkflow,
+      workDir: temp,
+    }),
   });
   const { report } = result;
   core.setOutput('severity', report.severity);
   core.setOutput('labelled', String(report.coverage.labelled));
   core.setOutput('slo-broken', String(report.health?.broken ?? false));
-  core.setOutput('report', result.reportPath);
-  core.setOutput('issue-number', result.issue === null ? '' : String(result.issue.number));
-  await core.summary.addRaw(result.issueBody.replace(/^<!--[^\n]*-->\n/, '')).write();
+  await reportCheckResult(result);
   if (reachesPerformanceSeverity(report.severity, failOn)) {
     core.setFailed(
       `The model's performance dropped (${report.severity}) in the window from ${report.graded_window ?? '—'}${result.issue !== null ? `; see ${result.issue.url}` : ''}.`,

@@ -9,13 +9,21 @@ import {
   DEFAULT_EVALUATION_WORKFLOW,
   downloadEvaluatedCandidate,
 } from '../adapters/github/evaluated-candidate.js';
+import { isPermissionDenied } from '../adapters/github/check-run.js';
 import { GitHubRegistryWriter } from '../adapters/github/github-registry-writer.js';
+import { upsertStickyComment } from '../adapters/github/sticky-comment.js';
+import { createMetricsHistorySource } from '../adapters/registry/metrics-history-source.js';
+import { GitHubAssetRegistry } from '../adapters/registry/version-asset.js';
 import { createPromotionRequests } from '../adapters/github/promotion-pull-request.js';
 import { readRegistryTrigger } from '../adapters/github/registry-trigger.js';
 import { loadMlopsConfig } from '../adapters/fs/load-config.js';
 import { ConfigError } from '../core/errors.js';
 import { runContextFromEnv } from '../core/provenance/run-context.js';
-import { MANIFEST_FILE } from '../core/registry/registry-port.js';
+import { DEFAULT_STAGE, MANIFEST_FILE } from '../core/registry/registry-port.js';
+import {
+  publishCommentMarker,
+  renderPublishComment,
+} from '../core/registry/render-publish-comment.js';
 import { PROFILE_FILE, publishModel } from '../steps/publish-model.js';
 import { actionGitHub } from './action-github.js';
 import { booleanInput, optionalInput } from './action-inputs.js';
@@ -86,6 +94,9 @@ await runEntrypoint(async () => {
         : // Built by the step once every check has passed.
           (output: string) => buildProfileFile({ cwd, loaded, output, logger, modelPath });
   const reportInput = optionalInput('report');
+  const registry = new GitHubRegistryWriter({ octokit, owner, repo, logger });
+  const assets = new GitHubAssetRegistry({ octokit, owner, repo, logger });
+  const openPromotion = booleanInput('open-promotion-pr', true);
 
   const result = await publishModel({
     config,
@@ -97,15 +108,56 @@ await runEntrypoint(async () => {
     commit,
     pullRequest: pull?.number ?? run.pullRequest,
     runUrl: run.runUrl,
-    registry: new GitHubRegistryWriter({ octokit, owner, repo, logger }),
-    promotion: booleanInput('open-promotion-pr', true)
-      ? createPromotionRequests({ octokit, owner, repo, logger })
-      : null,
+    registry,
+    promotion: openPromotion ? createPromotionRequests({ octokit, owner, repo, logger }) : null,
+    history: createMetricsHistorySource({
+      registry: {
+        listVersions: (model) => registry.listVersions(model),
+        downloadAsset: (model, version, name, destDir) =>
+          assets.downloadAsset(model, version, name, destDir),
+      },
+      downloadDir: path.join(temp, 'history'),
+      logger,
+    }),
     workDir: path.join(temp, 'release'),
     logger,
     allowFailedGates: booleanInput('allow-failed-gates', false),
     allowFailedGatesHint: 'the input allow-failed-gates: true',
   });
+  // The merged pull request learns what its model became; one comment per model, updated by re-runs.
+  if (pull !== null) {
+    try {
+      const comment = await upsertStickyComment({
+        octokit,
+        owner,
+        repo,
+        issueNumber: pull.number,
+        marker: publishCommentMarker(config.model.name),
+        body: renderPublishComment({
+          model: config.model.name,
+          version: result.version,
+          tag: result.tag,
+          releaseUrl: result.releaseUrl,
+          digest: result.digest,
+          created: result.created,
+          promotionPr: result.promotionPr,
+          noPromotionReason: openPromotion
+            ? `v${result.version} is already in ${DEFAULT_STAGE}`
+            : 'open-promotion-pr is false',
+          stage: DEFAULT_STAGE,
+          runUrl: run.runUrl,
+        }),
+        logger,
+      });
+      logger.info(`Comment on pull request #${pull.number} ${comment.action}: ${comment.url}`);
+    } catch (error) {
+      if (!isPermissionDenied(error)) throw error;
+      core.notice(
+        `Published, but the merged pull request has no comment: the token may not write comments (${error.message}). Grant the job "pull-requests: write".`,
+        { title: 'mlops publish-model: no comment' },
+      );
+    }
+  }
   core.setOutput('version', result.version);
   core.setOutput('tag', result.tag);
   core.setOutput('release-url', result.releaseUrl);
