@@ -13,6 +13,7 @@ import { toDisplayPath } from '../adapters/fs/display-path.js';
 import type { LoadedConfig } from '../adapters/fs/load-config.js';
 import { loadDatasetSchema } from '../adapters/fs/load-dataset-schema.js';
 import { writeFileAtomic } from '../adapters/fs/write-file-atomic.js';
+import { readWorkspaceFile, type PathOrigin } from '../adapters/fs/workspace-path.js';
 import {
   categoricalDistributionFrom,
   numericDistributionFrom,
@@ -104,17 +105,29 @@ export interface CheckDriftResult {
 
 /**
  * Reads a `profile.json`; an unreadable one is a DataError naming the file (and field). `role`
- * names the profile in messages: the reference (default) or a current profile.
+ * names the profile in messages: the reference (default) or a current profile. With `confine`,
+ * the path came from the user (the config or an input): its content is quoted in errors, so it must
+ * stay inside the workspace (a committed symlink out of it is refused, naming the field, before a
+ * byte is read). Without it, a file this run wrote itself (a profile downloaded into RUNNER_TEMP).
  */
 export async function readProfileFile(
   file: string,
   display: string,
-  role: 'reference' | 'current' = 'reference',
+  options: {
+    readonly role?: 'reference' | 'current';
+    readonly confine?: { readonly cwd: string; readonly origin: PathOrigin };
+  } = {},
 ): Promise<DataProfile> {
+  const role = options.role ?? 'reference';
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text =
+      options.confine === undefined
+        ? await readFile(file, 'utf8')
+        : (await readWorkspaceFile({ path: file, ...options.confine })).toString('utf8');
   } catch (error) {
+    // The workspace's refusal is already the message to show.
+    if (error instanceof ConfigError) throw error;
     throw new DataError(
       (error as NodeJS.ErrnoException).code === 'ENOENT'
         ? role === 'reference'
@@ -136,35 +149,67 @@ export async function readProfileFile(
   return parseProfile(json, display);
 }
 
-interface ResolvedReference {
+/** What every stage of `checkDrift` reads, settled before any data is. */
+interface DriftInputs {
+  readonly options: CheckDriftOptions;
+  readonly schema: DatasetSchema;
+  readonly nullValues: readonly string[] | undefined;
+  /** `production`, `none`, or the model file given. */
+  readonly modelChoice: string;
+  /** The model file named explicitly (it exists); null for `production` and `none`. */
+  readonly explicitModel: string | null;
+}
+
+/** One side of the comparison: its profile, how messages name it, its data files if any. */
+interface DriftSide {
   readonly profile: DataProfile;
   readonly label: string;
-  /** Reference data files, when the reference is data (prediction drift can score them). */
-  readonly files: readonly { path: string; displayName: string }[] | null;
+  /** The side's data files (prediction drift can score them); null when the side is profiles. */
+  readonly files: readonly DataFile[] | null;
+}
+
+interface ResolvedReference extends DriftSide {
+  /** The production version whose profile is the reference (its model is scored); else null. */
   readonly productionVersion: string | null;
 }
 
 const isProfilePath = (entry: string) => /\.json$/i.test(entry);
 
-/** The current side: profiled data files, or profiles (of shards) merged into one. */
-interface ResolvedCurrent {
-  readonly profile: DataProfile;
-  readonly label: string;
-  /** The current data files; null when the current side is profiles (nothing to score). */
-  readonly files: readonly DataFile[] | null;
+/**
+ * The stages in order, each below: inputs (schema, model), the current side, the reference,
+ * prediction drift, the graded comparison, the written report, then the issue and the dispatch.
+ * Everything that can be a user's mistake is found before the report is written.
+ */
+export async function checkDrift(options: CheckDriftOptions): Promise<CheckDriftResult> {
+  const inputs = await loadInputs(options);
+  const current = await currentProfile(inputs);
+  const reference = await resolveReference(inputs);
+  const { prediction, notes } = await predictionDrift({ inputs, reference, current });
+  const { config } = options.loaded;
+  const comparison = compareProfiles(reference.profile, current.profile, {
+    model: config.model.name,
+    referenceLabel: reference.label,
+    currentLabel: current.label,
+    thresholds: config.drift?.thresholds ?? DEFAULT_DRIFT_THRESHOLDS,
+    columns: config.drift?.columns ?? {},
+    prediction,
+    notes,
+  });
+  const reportArtifactUrl = await writeReport({ options, comparison });
+  const acted = await issueAndDispatch({ options, comparison, reportArtifactUrl });
+  return { report: comparison.report, comparison, reportPath: options.reportPath, ...acted };
 }
 
-export async function checkDrift(options: CheckDriftOptions): Promise<CheckDriftResult> {
-  const { cwd, loaded, logger } = options;
+/** Stage 1: the schema the data is profiled with, and the model to score with. */
+async function loadInputs(options: CheckDriftOptions): Promise<DriftInputs> {
+  const { cwd, loaded } = options;
   const { config, dir } = loaded;
-  const drift = config.drift;
-  const model = config.model.name;
-  const thresholds = drift?.thresholds ?? DEFAULT_DRIFT_THRESHOLDS;
   const schemaPath = path.resolve(dir, config.data.schema);
   const schema = await loadDatasetSchema(schemaPath, toDisplayPath(cwd, schemaPath), {
     why: 'check-drift profiles the current data with it',
+    cwd,
+    field: 'data.schema',
   });
-  const nullValues = config.data['null-values'];
 
   // A model named explicitly must exist: an error before any work, never a skipped check.
   const modelChoice = options.model ?? 'production';
@@ -180,252 +225,33 @@ export async function checkDrift(options: CheckDriftOptions): Promise<CheckDrift
       );
     });
   }
+  return { options, schema, nullValues: config.data['null-values'], modelChoice, explicitModel };
+}
 
-  // Current data.
-  const currentPatterns =
-    options.current !== undefined
-      ? options.current.map((p) => path.resolve(cwd, p))
-      : (drift?.current ?? []).map((p) => path.resolve(dir, p));
-  if (currentPatterns.length === 0) {
-    const wording = options.wording ?? actionWording;
+/**
+ * Stage 2, the current side. Data files are profiled; profile files (`.json`, as `mlops profile`
+ * writes them, typically one per shard) are merged in the order given (globs sorted), exactly as
+ * `mlops profile merge` merges them, so that drift on shards equals drift on the whole data.
+ * Profiles and data files mixed is a ConfigError: which records would count twice is unknowable.
+ */
+async function currentProfile(inputs: DriftInputs): Promise<DriftSide> {
+  const { cwd, loaded } = inputs.options;
+  const given = inputs.options.current;
+  const patterns =
+    given !== undefined
+      ? given.map((p) => path.resolve(cwd, p))
+      : (loaded.config.drift?.current ?? []).map((p) => path.resolve(loaded.dir, p));
+  const origin: PathOrigin =
+    given !== undefined
+      ? { field: 'current' }
+      : { field: 'drift.current', file: loaded.displayPath };
+  if (patterns.length === 0) {
+    const wording = inputs.options.wording ?? actionWording;
     throw new ConfigError(
       `no current data: set drift.current in mlops.yml or give ${wording.option('current')}`,
       { location: { file: loaded.displayPath, field: 'drift.current' } },
     );
   }
-  const resolvedCurrent = await resolveCurrent(currentPatterns, options, schema, nullValues);
-  const { profile: current, label: currentLabel, files: currentFiles } = resolvedCurrent;
-  if (current.rows === 0) {
-    throw new DataError('the current data has no records; nothing to check for drift', {
-      location: { file: currentLabel },
-    });
-  }
-
-  // Reference.
-  const referenceEntries =
-    options.reference ??
-    (drift?.reference !== undefined
-      ? drift.reference
-          .split(/[\n,]/)
-          .map((p) => path.resolve(dir, p.trim()))
-          .filter((p) => p !== dir)
-      : ['production']);
-  const reference = await resolveReference(referenceEntries, options, schema, nullValues);
-
-  // Prediction drift.
-  const notes: string[] = [];
-  let prediction: PredictionDistributions | null = null;
-  if (modelChoice !== 'none') {
-    // Reference predictions: the reference profile's own when it holds this model's, else the
-    // model's outputs on the reference data (the training data when the reference is a profile).
-    const referenceFiles =
-      reference.files ??
-      (config.data.train !== undefined
-        ? await expandDataPaths(
-            config.data.train.map((p) => path.resolve(dir, p)),
-            cwd,
-          ).catch(() => null)
-        : null);
-    if (referenceFiles === null && reference.profile.predictions === undefined) {
-      // Nothing to compare with: skipped before the model is fetched.
-      notes.push(`Prediction drift was skipped: ${noReferencePredictions(undefined)}`);
-    } else if (currentFiles === null && current.predictions === undefined) {
-      notes.push(`Prediction drift was skipped: ${noCurrentPredictions(undefined)}`);
-    } else {
-      try {
-        const modelPath = await resolveModel(modelChoice, options, reference.productionVersion);
-        if (modelPath === null) {
-          notes.push('Prediction drift was skipped: no production model is registered.');
-        } else {
-          const scored = await predictionDistributions({
-            modelPath,
-            schema,
-            reference: { profile: reference.profile, files: referenceFiles },
-            current: { profile: current, files: currentFiles },
-            loaded,
-          });
-          if ('skipped' in scored) notes.push(`Prediction drift was skipped: ${scored.skipped}`);
-          else prediction = scored;
-        }
-      } catch (error) {
-        // A model the user named that cannot be used (not ONNX, wrong inputs) is an error; the
-        // production model, fetched on the user's behalf, only costs the prediction check.
-        if (!isUserError(error) || explicitModel !== null) throw error;
-        notes.push(`Prediction drift was skipped: ${error.message}`);
-      }
-    }
-  }
-
-  const comparison = compareProfiles(reference.profile, current, {
-    model,
-    referenceLabel: reference.label,
-    currentLabel,
-    thresholds,
-    columns: drift?.columns ?? {},
-    prediction,
-    notes,
-  });
-  const { report } = comparison;
-  // The file also holds each column's reference and current shares (the issue's charts), which the
-  // dashboard draws when a reader drills into a column.
-  const written = { ...report, histograms: Object.fromEntries(comparison.histograms) };
-  await writeFileAtomic(options.reportPath, `${JSON.stringify(written, null, 2)}\n`);
-  logger.info(
-    `Drift: ${report.severity} — ${report.drifted} drifted columns, share ${report.share.toFixed(2)} (report: ${toDisplayPath(cwd, options.reportPath)}).`,
-  );
-  for (const note of report.notes) logger.info(note);
-
-  const reportArtifactUrl = (await options.uploadReport?.(options.reportPath)) ?? null;
-  if (reportArtifactUrl !== null) logger.info(`Drift report: ${reportArtifactUrl}`);
-  const issueBody = renderDriftIssueBody(comparison, {
-    runUrl: options.runUrl,
-    maxCharts: drift?.['max-charts'] ?? 5,
-    reportLocation: options.reportLocation ?? null,
-    reportArtifactUrl,
-    // What moderate drift does here: the workflow it dispatches, none, or (no dispatcher: the CLI)
-    // the rule, since nothing is dispatched from a laptop.
-    ...(options.dispatcher !== null ? { retrainWorkflow: options.retrainWorkflow ?? null } : {}),
-  });
-  let issue: CheckDriftResult['issue'] = null;
-  let dispatched = false;
-  if (report.severity !== 'none') {
-    if (options.issues !== null) {
-      const label = SEVERITY_LABELS[report.severity];
-      const opened = await options.issues.open({
-        model,
-        title: driftIssueTitle(report),
-        body: issueBody,
-        comment: (previous) => renderDriftComment(report, { runUrl: options.runUrl, previous }),
-        labels: [label],
-        removeLabels: Object.values(SEVERITY_LABELS).filter((l) => l !== label),
-      });
-      issue = {
-        number: opened.number,
-        url: opened.url,
-        action: opened.created ? 'created' : 'updated',
-      };
-    }
-    if (
-      report.severity === 'moderate' &&
-      options.retrainWorkflow !== undefined &&
-      options.dispatcher !== null
-    ) {
-      await options.dispatcher.dispatch(options.retrainWorkflow, {
-        model,
-        reason:
-          `moderate drift: ${report.drifted} columns drifted (share ${report.share.toFixed(2)})${report.prediction_drift === true ? ', predictions drifted' : ''}`.slice(
-            0,
-            1000,
-          ),
-        report: options.reportLocation ?? options.runUrl ?? toDisplayPath(cwd, options.reportPath),
-      });
-      dispatched = true;
-    }
-  } else if (options.issues !== null) {
-    const closed = await options.issues.resolve({
-      model,
-      comment: renderDriftResolvedComment(report, { runUrl: options.runUrl }),
-    });
-    if (closed !== null) issue = { ...closed, action: 'closed' };
-  }
-  return { report, comparison, reportPath: options.reportPath, issueBody, issue, dispatched };
-}
-
-async function resolveReference(
-  entries: readonly string[],
-  options: CheckDriftOptions,
-  schema: DatasetSchema,
-  nullValues: readonly string[] | undefined,
-): Promise<ResolvedReference> {
-  const { cwd, loaded, logger } = options;
-  const model = loaded.config.model.name;
-  if (entries.length === 1 && entries[0] === 'production') {
-    if (options.registry === null) {
-      throw new ConfigError('reference: production needs a registry', {
-        location: (options.wording ?? actionWording).location('reference'),
-      });
-    }
-    const stage = await options.registry.findStage(model);
-    if (stage === null) {
-      throw new DataError(
-        `${model} has no production version to compare with; promote one, or give a reference profile or reference data`,
-        { location: { file: loaded.displayPath, field: 'drift.reference' } },
-      );
-    }
-    const file = await options.registry.downloadAsset(
-      model,
-      stage.version,
-      PROFILE_ASSET,
-      path.join(options.workDir, 'reference'),
-    );
-    const label = `${model}@v${stage.version} ${PROFILE_ASSET}`;
-    return {
-      profile: await readProfileFile(file, label),
-      label,
-      files: null,
-      productionVersion: stage.version,
-    };
-  }
-  const first = entries[0];
-  if (entries.length === 1 && first !== undefined && isProfilePath(first)) {
-    const absolute = path.resolve(cwd, first);
-    const label = toDisplayPath(cwd, absolute);
-    return {
-      profile: await readProfileFile(absolute, label),
-      label,
-      files: null,
-      productionVersion: null,
-    };
-  }
-  const files = await expandDataPaths(
-    entries.map((e) => path.resolve(cwd, e)),
-    cwd,
-  );
-  const profile = await profileDataset({
-    patterns: files.map((f) => f.path),
-    cwd,
-    schema,
-    nullValues,
-    logger,
-  });
-  const label = files.map((f) => f.displayName).join(', ');
-  if (profile.rows === 0) {
-    throw new DataError('the reference data has no records', { location: { file: label } });
-  }
-  return { profile, label, files, productionVersion: null };
-}
-
-async function resolveModel(
-  choice: string,
-  options: CheckDriftOptions,
-  productionVersion: string | null,
-): Promise<string | null> {
-  if (choice !== 'production') return path.resolve(options.cwd, choice);
-  if (options.registry === null) return null;
-  const model = options.loaded.config.model.name;
-  const version = productionVersion ?? (await options.registry.findStage(model))?.version ?? null;
-  if (version === null) return null;
-  const downloaded = await options.registry.downloadModel(
-    model,
-    version,
-    path.join(options.workDir, 'model'),
-  );
-  return downloaded.path;
-}
-
-/**
- * The current side. Data files are profiled; profile files (`.json`, as `mlops profile` writes
- * them, typically one per shard) are merged in the order given (globs sorted), exactly as
- * `mlops profile merge` merges them, so that drift on shards equals drift on the whole data.
- * Profiles and data files mixed is a ConfigError: which records would count twice is unknowable.
- */
-async function resolveCurrent(
-  patterns: readonly string[],
-  options: CheckDriftOptions,
-  schema: DatasetSchema,
-  nullValues: readonly string[] | undefined,
-): Promise<ResolvedCurrent> {
-  const { cwd, loaded, logger } = options;
   const profiles = patterns.filter(isProfilePath);
   if (profiles.length > 0 && profiles.length < patterns.length) {
     const data = patterns.filter((p) => !isProfilePath(p));
@@ -435,28 +261,42 @@ async function resolveCurrent(
       `current mixes profiles (${shown(profiles)}) and data files (${shown(data)}): give either profile files (.json, merged into one current profile) or data files, not both`,
       {
         location:
-          options.current !== undefined
-            ? (options.wording ?? actionWording).location('current')
+          given !== undefined
+            ? (inputs.options.wording ?? actionWording).location('current')
             : { file: loaded.displayPath, field: 'drift.current' },
       },
     );
   }
-  if (profiles.length === 0) {
-    const files = await expandDataPaths([...patterns], cwd);
-    const profile = await profileDataset({
-      patterns: files.map((f) => f.path),
-      cwd,
-      schema,
-      nullValues,
-      logger,
-      progress: options.progress && { reporter: options.progress, label: 'drift: current data' },
+  const current =
+    profiles.length === 0
+      ? await profileDataFiles({ inputs, patterns, origin, progressLabel: 'drift: current data' })
+      : await mergeCurrentProfiles({ options: inputs.options, patterns, origin });
+  if (current.profile.rows === 0) {
+    throw new DataError('the current data has no records; nothing to check for drift', {
+      location: { file: current.label },
     });
-    return { profile, label: files.map((f) => f.displayName).join(', '), files };
   }
-  const files = await expandDataPaths([...patterns], cwd, { origin: { field: 'current' } });
+  return current;
+}
+
+/** Profile files (of shards) merged into one current profile, in the order given. */
+async function mergeCurrentProfiles({
+  options,
+  patterns,
+  origin,
+}: {
+  readonly options: CheckDriftOptions;
+  readonly patterns: readonly string[];
+  readonly origin: PathOrigin;
+}): Promise<DriftSide> {
+  const { cwd, logger } = options;
+  const files = await expandDataPaths([...patterns], cwd, { origin });
   let merged: DataProfile | undefined;
   for (const file of files) {
-    const profile = await readProfileFile(file.path, file.displayName, 'current');
+    const profile = await readProfileFile(file.path, file.displayName, {
+      role: 'current',
+      confine: { cwd, origin },
+    });
     try {
       merged = merged === undefined ? profile : mergeProfiles(merged, profile);
     } catch (error) {
@@ -475,6 +315,287 @@ async function resolveCurrent(
     label: files.map((f) => f.displayName).join(', '),
     files: null,
   };
+}
+
+/** Data files (each confined to the workspace, named by `origin` if not) read into one profile. */
+async function profileDataFiles({
+  inputs,
+  patterns,
+  origin,
+  progressLabel,
+}: {
+  readonly inputs: DriftInputs;
+  readonly patterns: readonly string[];
+  readonly origin: PathOrigin;
+  /** Shows rows and bytes done under this label (when the caller reports progress). */
+  readonly progressLabel?: string;
+}): Promise<DriftSide> {
+  const { cwd, logger, progress } = inputs.options;
+  const files = await expandDataPaths([...patterns], cwd, { origin });
+  const profile = await profileDataset({
+    patterns: files.map((f) => f.path),
+    cwd,
+    schema: inputs.schema,
+    nullValues: inputs.nullValues,
+    logger,
+    progress:
+      progress !== undefined && progressLabel !== undefined
+        ? { reporter: progress, label: progressLabel }
+        : undefined,
+  });
+  return { profile, label: files.map((f) => f.displayName).join(', '), files };
+}
+
+/**
+ * Stage 3, the reference: the production version's `profile.json`, one profile file, or
+ * reference data (profiled, and kept for prediction drift to score).
+ */
+async function resolveReference(inputs: DriftInputs): Promise<ResolvedReference> {
+  const { cwd, loaded } = inputs.options;
+  const given = inputs.options.reference;
+  const configured = loaded.config.drift?.reference;
+  const entries =
+    given ??
+    (configured !== undefined
+      ? configured
+          .split(/[\n,]/)
+          .map((p) => path.resolve(loaded.dir, p.trim()))
+          .filter((p) => p !== loaded.dir)
+      : ['production']);
+  if (entries.length === 1 && entries[0] === 'production') {
+    return productionReference(inputs.options);
+  }
+  const origin: PathOrigin =
+    given !== undefined
+      ? { field: 'reference' }
+      : { field: 'drift.reference', file: loaded.displayPath };
+  const first = entries[0];
+  if (entries.length === 1 && first !== undefined && isProfilePath(first)) {
+    const absolute = path.resolve(cwd, first);
+    const label = toDisplayPath(cwd, absolute);
+    const profile = await readProfileFile(absolute, label, { confine: { cwd, origin } });
+    return { profile, label, files: null, productionVersion: null };
+  }
+  const data = await profileDataFiles({
+    inputs,
+    patterns: entries.map((e) => path.resolve(cwd, e)),
+    origin,
+  });
+  if (data.profile.rows === 0) {
+    throw new DataError('the reference data has no records', { location: { file: data.label } });
+  }
+  return { ...data, productionVersion: null };
+}
+
+/** The production version's `profile.json`, downloaded from the registry (not a user path). */
+async function productionReference(options: CheckDriftOptions): Promise<ResolvedReference> {
+  const { loaded } = options;
+  const model = loaded.config.model.name;
+  if (options.registry === null) {
+    throw new ConfigError('reference: production needs a registry', {
+      location: (options.wording ?? actionWording).location('reference'),
+    });
+  }
+  const stage = await options.registry.findStage(model);
+  if (stage === null) {
+    throw new DataError(
+      `${model} has no production version to compare with; promote one, or give a reference profile or reference data`,
+      { location: { file: loaded.displayPath, field: 'drift.reference' } },
+    );
+  }
+  const file = await options.registry.downloadAsset(
+    model,
+    stage.version,
+    PROFILE_ASSET,
+    path.join(options.workDir, 'reference'),
+  );
+  const label = `${model}@v${stage.version} ${PROFILE_ASSET}`;
+  return {
+    profile: await readProfileFile(file, label),
+    label,
+    files: null,
+    productionVersion: stage.version,
+  };
+}
+
+/**
+ * Stage 4, prediction drift: the model's predictions on both sides when there is something to
+ * compare; otherwise a note says why it was skipped.
+ */
+async function predictionDrift({
+  inputs,
+  reference,
+  current,
+}: {
+  readonly inputs: DriftInputs;
+  readonly reference: ResolvedReference;
+  readonly current: DriftSide;
+}): Promise<{ prediction: PredictionDistributions | null; notes: string[] }> {
+  const { options, modelChoice, explicitModel } = inputs;
+  const { cwd, loaded } = options;
+  const skipped = (why: string) => ({
+    prediction: null,
+    notes: [`Prediction drift was skipped: ${why}`],
+  });
+  if (modelChoice === 'none') return { prediction: null, notes: [] };
+  // Reference predictions: the reference profile's own when it holds this model's, else the
+  // model's outputs on the reference data (the training data when the reference is a profile).
+  const train = loaded.config.data.train;
+  const referenceFiles =
+    reference.files ??
+    (train !== undefined
+      ? await expandDataPaths(
+          train.map((p) => path.resolve(loaded.dir, p)),
+          cwd,
+          { origin: { field: 'data.train', file: loaded.displayPath } },
+        ).catch(() => null)
+      : null);
+  if (referenceFiles === null && reference.profile.predictions === undefined) {
+    // Nothing to compare with: skipped before the model is fetched.
+    return skipped(noReferencePredictions(undefined));
+  }
+  if (current.files === null && current.profile.predictions === undefined) {
+    return skipped(noCurrentPredictions(undefined));
+  }
+  try {
+    const modelPath = await resolveModel(modelChoice, options, reference.productionVersion);
+    if (modelPath === null) return skipped('no production model is registered.');
+    const scored = await predictionDistributions({
+      modelPath,
+      schema: inputs.schema,
+      reference: { profile: reference.profile, files: referenceFiles },
+      current: { profile: current.profile, files: current.files },
+      loaded,
+    });
+    return 'skipped' in scored ? skipped(scored.skipped) : { prediction: scored, notes: [] };
+  } catch (error) {
+    // A model the user named that cannot be used (not ONNX, wrong inputs) is an error; the
+    // production model, fetched on the user's behalf, only costs the prediction check.
+    if (!isUserError(error) || explicitModel !== null) throw error;
+    return skipped(error.message);
+  }
+}
+
+/**
+ * Stage 5: the JSON report, written, logged and (where the caller uploads it) uploaded; returns
+ * where a reader finds the upload, or null.
+ */
+async function writeReport({
+  options,
+  comparison,
+}: {
+  readonly options: CheckDriftOptions;
+  readonly comparison: DriftComparison;
+}): Promise<string | null> {
+  const { cwd, logger } = options;
+  const { report } = comparison;
+  // The file also holds each column's reference and current shares (the issue's charts), which the
+  // dashboard draws when a reader drills into a column.
+  const written = { ...report, histograms: Object.fromEntries(comparison.histograms) };
+  await writeFileAtomic(options.reportPath, `${JSON.stringify(written, null, 2)}\n`);
+  logger.info(
+    `Drift: ${report.severity} — ${report.drifted} drifted columns, share ${report.share.toFixed(2)} (report: ${toDisplayPath(cwd, options.reportPath)}).`,
+  );
+  for (const note of report.notes) logger.info(note);
+
+  const reportArtifactUrl = (await options.uploadReport?.(options.reportPath)) ?? null;
+  if (reportArtifactUrl !== null) logger.info(`Drift report: ${reportArtifactUrl}`);
+  return reportArtifactUrl;
+}
+
+/**
+ * Stage 6, acting on the grade: moderate or severe drift opens or updates the model's one drift
+ * issue (moderate also dispatches the retrain workflow); no drift closes that issue.
+ */
+async function issueAndDispatch({
+  options,
+  comparison,
+  reportArtifactUrl,
+}: {
+  readonly options: CheckDriftOptions;
+  readonly comparison: DriftComparison;
+  readonly reportArtifactUrl: string | null;
+}): Promise<Pick<CheckDriftResult, 'issueBody' | 'issue' | 'dispatched'>> {
+  const { loaded } = options;
+  const model = loaded.config.model.name;
+  const { report } = comparison;
+  const issueBody = renderDriftIssueBody(comparison, {
+    runUrl: options.runUrl,
+    maxCharts: loaded.config.drift?.['max-charts'] ?? 5,
+    reportLocation: options.reportLocation ?? null,
+    reportArtifactUrl,
+    // What moderate drift does here: the workflow it dispatches, none, or (no dispatcher: the CLI)
+    // the rule, since nothing is dispatched from a laptop.
+    ...(options.dispatcher !== null ? { retrainWorkflow: options.retrainWorkflow ?? null } : {}),
+  });
+  if (report.severity === 'none') {
+    const closed =
+      options.issues === null
+        ? null
+        : await options.issues.resolve({
+            model,
+            comment: renderDriftResolvedComment(report, { runUrl: options.runUrl }),
+          });
+    return {
+      issueBody,
+      issue: closed === null ? null : { ...closed, action: 'closed' },
+      dispatched: false,
+    };
+  }
+  let issue: CheckDriftResult['issue'] = null;
+  if (options.issues !== null) {
+    const label = SEVERITY_LABELS[report.severity];
+    const opened = await options.issues.open({
+      model,
+      title: driftIssueTitle(report),
+      body: issueBody,
+      comment: (previous) => renderDriftComment(report, { runUrl: options.runUrl, previous }),
+      labels: [label],
+      removeLabels: Object.values(SEVERITY_LABELS).filter((l) => l !== label),
+    });
+    issue = {
+      number: opened.number,
+      url: opened.url,
+      action: opened.created ? 'created' : 'updated',
+    };
+  }
+  // Only moderate drift retrains: severe drift needs a person to look first (the issue's label).
+  const dispatched = report.severity === 'moderate' && (await dispatchRetrain(options, report));
+  return { issueBody, issue, dispatched };
+}
+
+/** Dispatches the retrain workflow (when the caller names one and can dispatch); true if it did. */
+async function dispatchRetrain(options: CheckDriftOptions, report: DriftReport): Promise<boolean> {
+  if (options.retrainWorkflow === undefined || options.dispatcher === null) return false;
+  await options.dispatcher.dispatch(options.retrainWorkflow, {
+    model: options.loaded.config.model.name,
+    reason:
+      `moderate drift: ${report.drifted} columns drifted (share ${report.share.toFixed(2)})${report.prediction_drift === true ? ', predictions drifted' : ''}`.slice(
+        0,
+        1000,
+      ),
+    report:
+      options.reportLocation ?? options.runUrl ?? toDisplayPath(options.cwd, options.reportPath),
+  });
+  return true;
+}
+
+async function resolveModel(
+  choice: string,
+  options: CheckDriftOptions,
+  productionVersion: string | null,
+): Promise<string | null> {
+  if (choice !== 'production') return path.resolve(options.cwd, choice);
+  if (options.registry === null) return null;
+  const model = options.loaded.config.model.name;
+  const version = productionVersion ?? (await options.registry.findStage(model))?.version ?? null;
+  if (version === null) return null;
+  const downloaded = await options.registry.downloadModel(
+    model,
+    version,
+    path.join(options.workDir, 'model'),
+  );
+  return downloaded.path;
 }
 
 function noCurrentPredictions(otherModel: string | undefined): string {

@@ -133,7 +133,7 @@ describe('usage errors', () => {
       Usage:
         mlops evaluate [--config <file>] [--model <file>] [--data <path>...] [--baseline <what>]
                        [--registry <dir>] [--report <file>] [--markdown <file>] [--comment-out <file>]
-                       [--force]
+                       [--force] [--quiet]
 
       Options:
         --config <file>       mlops.yml (default: the nearest mlops.yml in this folder or a parent, up to
@@ -147,6 +147,7 @@ describe('usage errors', () => {
         --markdown <file>     also write the comparison as markdown (what the job summary shows)
         --comment-out <file>  also write the pull request comment the evaluate action posts
         --force               overwrite files that exist (without it, nothing is written over)
+        --quiet               no progress bar (it shows only on a terminal)
         -h, --help            show this help
 
       Run "mlops help evaluate" for examples.
