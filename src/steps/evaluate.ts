@@ -45,6 +45,11 @@ import type { FeatureMatrix } from '../core/train/feature-matrix.js';
 import type { BaselineSource, ResolvedBaseline } from '../core/evaluate/baseline-source-port.js';
 import { defaultHistoryVersions, historyMetrics } from '../core/evaluate/metric-history.js';
 import type { MetricsHistorySource } from '../core/evaluate/metrics-history-port.js';
+import {
+  METRICS_HISTORY_FILE,
+  parseMetricsHistory,
+  type TrainingHistory,
+} from '../core/train/metrics-history.js';
 import { modelClasses } from '../adapters/onnx/model-classes.js';
 import { actionWording, type OptionWording } from '../core/option-wording.js';
 import { silentProgress, type ProgressReporter } from '../core/progress/progress-port.js';
@@ -354,6 +359,9 @@ export async function evaluate(
     gates,
     cost,
     ...(history === undefined ? {} : { history }),
+    ...(await trainingCurvesOf(candidatePath, cwd, logger).then((curves) =>
+      curves === null ? {} : { trainingHistory: curves },
+    )),
     passed: gates.every((gate) => gate.status !== 'failed'),
     bootstrap,
     run: {
@@ -429,3 +437,44 @@ function taskFromSchema(schema: DatasetSchema): Task {
 }
 
 export type { ResolvedBaseline };
+
+/**
+ * The candidate's training curves: `metrics-history.jsonl` beside the model (train writes it
+ * there, and its artifact carries it), used only when the manifest beside the model records no
+ * other digest for it. Curves are context, not evidence: a missing or mismatching file is left
+ * out with a warning, never a failed evaluation.
+ */
+async function trainingCurvesOf(
+  modelPath: string,
+  cwd: string,
+  logger: Logger,
+): Promise<TrainingHistory | null> {
+  const file = path.join(path.dirname(modelPath), METRICS_HISTORY_FILE);
+  const display = toDisplayPath(cwd, file);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch {
+    return null;
+  }
+  const recorded = await readFile(path.join(path.dirname(modelPath), 'manifest.json'), 'utf8')
+    .then(
+      (text) =>
+        (JSON.parse(text) as { training?: { metricsHistory?: { digest?: unknown } } }).training
+          ?.metricsHistory?.digest,
+    )
+    .catch(() => undefined);
+  if (typeof recorded === 'string' && recorded !== sha256Digest(bytes)) {
+    logger.warning(
+      `${display} does not match the digest its manifest records (${recorded}): no training curves.`,
+    );
+    return null;
+  }
+  try {
+    return parseMetricsHistory(bytes.toString('utf8'), display);
+  } catch (error) {
+    if (!(error instanceof DataError)) throw error;
+    logger.warning(`No training curves: ${error.message}`);
+    return null;
+  }
+}

@@ -21,6 +21,13 @@ import { renderModelCard } from '../core/registry/model-card.js';
 import { DEFAULT_STAGE, MANIFEST_FILE, MODEL_FILE } from '../core/registry/registry-port.js';
 import type { PromotionRequests } from '../core/registry/promotion-port.js';
 import { renderReleaseNotes } from '../core/registry/release-notes.js';
+import { compareSemver } from '../core/registry/semver.js';
+import {
+  defaultHistoryVersions,
+  historyMetrics,
+  type MetricHistory,
+} from '../core/evaluate/metric-history.js';
+import type { MetricsHistorySource } from '../core/evaluate/metrics-history-port.js';
 import type {
   PublishFile,
   RegistryWriter,
@@ -56,6 +63,8 @@ export interface PublishModelOptions {
   readonly runUrl: string | null;
   readonly registry: RegistryWriter;
   readonly promotion: PromotionRequests | null;
+  /** Earlier versions' metrics for the release notes' history chart; none when absent. */
+  readonly history?: MetricsHistorySource | null | undefined;
   /** Where the files of the release are written before upload. */
   readonly workDir: string;
   readonly logger: Logger;
@@ -211,6 +220,25 @@ export async function publishModel(options: PublishModelOptions): Promise<Publis
     ];
   };
 
+  // Read before the version is known (a re-run finds its own release too): one extra version,
+  // then only those released before this one are shown.
+  const historyLimit = config.evaluate?.history ?? defaultHistoryVersions;
+  const historyTask = report?.task ?? manifest.model.task ?? null;
+  const released =
+    options.history != null && historyLimit > 0 && historyTask !== null
+      ? await options.history.releasedMetrics(model, historyLimit + 1)
+      : null;
+  const historyBefore = (version: string): MetricHistory | null =>
+    released === null || historyTask === null
+      ? null
+      : {
+          metrics: historyMetrics(historyTask, config.evaluate?.gates ?? []),
+          versions: released.versions
+            .filter((v) => compareSemver(v.version, version) < 0)
+            .slice(-historyLimit),
+          skipped: released.skipped.filter((v) => compareSemver(v.version, version) < 0),
+        };
+
   const result = await options.registry.publish({
     model,
     version: options.version,
@@ -228,6 +256,7 @@ export async function publishModel(options: PublishModelOptions): Promise<Publis
         manifest,
         report,
         current,
+        history: historyBefore(version),
       }),
   });
   logger.info(

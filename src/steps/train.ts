@@ -4,7 +4,7 @@
  * manifest next to it. Used by the action, by `mlops train` and by tests; the outside world
  * (GPUs, processes, artifacts, caches) comes in through ports.
  */
-import { readFile, mkdir } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expandDataPaths } from '../adapters/data/open-dataset.js';
@@ -28,6 +28,11 @@ import {
   type Manifest,
 } from '../core/manifest/manifest.js';
 import { parseTrainingMetrics } from '../core/metrics/training-metrics.js';
+import {
+  METRICS_HISTORY_FILE,
+  parseMetricsHistory,
+  type TrainingHistory,
+} from '../core/train/metrics-history.js';
 import { clusterGpuCount, parseClusterGpus, type ClusterGpus } from '../core/train/cluster-gpus.js';
 import { MLOPS_VERSION } from '../core/mlops-version.js';
 import type { RunContext } from '../core/provenance/run-context.js';
@@ -42,6 +47,7 @@ import {
 } from '../core/train/training-env.js';
 import type { GpuUsage, TrainPorts } from '../core/train/train-port.js';
 import { actionWording, type OptionWording } from '../core/option-wording.js';
+import { formatBytes } from '../core/progress/format-progress.js';
 
 /** Where a multi-node training command reports its cluster's GPUs, in MLOPS_OUTPUT_DIR. */
 export const CLUSTER_GPUS_FILE = 'gpus.json';
@@ -82,6 +88,8 @@ export interface TrainResult {
   readonly modelDigest: string;
   readonly manifestPath: string;
   readonly metrics: Record<string, number>;
+  /** The per-step metrics the command wrote (`metrics-history.jsonl`); null when none. */
+  readonly trainingHistory: TrainingHistory | null;
   readonly gpus: GpuRecord[];
   readonly gpuUsage: GpuUsage | null;
   readonly durationSeconds: number;
@@ -137,14 +145,18 @@ async function trainInPlace(options: TrainOptions, previous: SetAsideFiles): Pro
   const schemaPath = path.resolve(configDir, config.data.schema);
   const schema = await loadDatasetSchema(schemaPath, toDisplayPath(cwd, schemaPath), {
     optional: true,
+    cwd,
+    field: 'data.schema',
   });
   const trainFiles = await expandDataPaths(
     (config.data.train ?? []).map((p) => path.resolve(configDir, p)),
     cwd,
+    { origin: { field: 'data.train', file: loaded.displayPath } },
   );
   const evalFiles = await expandDataPaths(
     (config.data.eval ?? []).map((p) => path.resolve(configDir, p)),
     cwd,
+    { origin: { field: 'data.eval', file: loaded.displayPath } },
   );
 
   // GPUs: `required` fails before anything runs, with what was looked for.
@@ -192,6 +204,7 @@ async function trainInPlace(options: TrainOptions, previous: SetAsideFiles): Pro
     path.join(outputDir, 'metrics.json'),
     path.join(outputDir, 'manifest.json'),
     path.join(outputDir, CLUSTER_GPUS_FILE),
+    path.join(outputDir, METRICS_HISTORY_FILE),
   ]);
 
   if (options.cacheKey !== undefined && options.cachePaths && options.cachePaths.length > 0) {
@@ -206,6 +219,7 @@ async function trainInPlace(options: TrainOptions, previous: SetAsideFiles): Pro
   let gpuUsage: GpuUsage | null = null;
   let python: PythonEnvironment | null = null;
   let metrics: Record<string, number> = {};
+  let history: { parsed: TrainingHistory; bytes: Buffer } | null = null;
   let cluster: ClusterGpus | null = null;
 
   if (builtin !== undefined) {
@@ -288,6 +302,15 @@ async function trainInPlace(options: TrainOptions, previous: SetAsideFiles): Pro
       path.join(outputDir, 'metrics.json'),
       toDisplayPath(cwd, path.join(outputDir, 'metrics.json')),
     );
+    history = await readHistoryIfPresent(
+      path.join(outputDir, METRICS_HISTORY_FILE),
+      toDisplayPath(cwd, path.join(outputDir, METRICS_HISTORY_FILE)),
+    );
+    if (history !== null) {
+      logger.info(
+        `Training curves: ${history.parsed.points.length} ${history.parsed.axis}s of ${history.parsed.metrics.join(', ')} (${METRICS_HISTORY_FILE}).`,
+      );
+    }
     cluster = await readClusterIfPresent(
       path.join(outputDir, CLUSTER_GPUS_FILE),
       toDisplayPath(cwd, path.join(outputDir, CLUSTER_GPUS_FILE)),
@@ -352,6 +375,9 @@ async function trainInPlace(options: TrainOptions, previous: SetAsideFiles): Pro
       workingDirectory: toDisplayPath(cwd, workingDirectory),
       startedAt: startedAt.toISOString(),
       durationSeconds,
+      ...(history !== null
+        ? { metricsHistory: digestOf(history.bytes, METRICS_HISTORY_FILE) }
+        : {}),
     },
     source: {
       repository: options.run.repository,
@@ -403,11 +429,27 @@ async function trainInPlace(options: TrainOptions, previous: SetAsideFiles): Pro
   let artifact: TrainResult['artifact'] = null;
   const artifactName = options.artifactName ?? `model-${config.model.name}`;
   if (options.uploadArtifact ?? true) {
-    const id = await ports.artifacts.upload(
-      artifactName,
-      [modelPath, manifestPath, path.join(outputDir, 'metrics.json')],
-      outputDir,
+    const files = [
+      modelPath,
+      manifestPath,
+      path.join(outputDir, 'metrics.json'),
+      ...(history !== null ? [path.join(outputDir, METRICS_HISTORY_FILE)] : []),
+    ];
+    // The total first: the artifact client then logs the bytes uploaded as they go, so a large
+    // model's upload shows how far it is.
+    let bytes = 0;
+    for (const file of files) bytes += (await stat(file)).size;
+    const started = performance.now();
+    logger.info(
+      `Uploading artifact "${artifactName}": ${files.length} files, ${formatBytes(bytes)}.`,
     );
+    const id = await ports.artifacts.upload(artifactName, files, outputDir);
+    if (id !== null) {
+      const seconds = (performance.now() - started) / 1000;
+      logger.info(
+        `Uploaded ${formatBytes(bytes)} in ${seconds.toFixed(1)} s (${formatBytes(Math.round(bytes / Math.max(seconds, 0.001)))}/s).`,
+      );
+    }
     artifact = { name: artifactName, id };
   }
 
@@ -416,6 +458,7 @@ async function trainInPlace(options: TrainOptions, previous: SetAsideFiles): Pro
     modelDigest: modelFile.digest,
     manifestPath,
     metrics,
+    trainingHistory: history?.parsed ?? null,
     gpus,
     gpuUsage,
     durationSeconds,
@@ -453,6 +496,21 @@ async function readClusterIfPresent(
     throw error;
   }
   return parseClusterGpus(text, display);
+}
+
+/** The command's per-step metrics, parsed, with the bytes the manifest records; null if none. */
+async function readHistoryIfPresent(
+  absolute: string,
+  display: string,
+): Promise<{ parsed: TrainingHistory; bytes: Buffer } | null> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(absolute);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  return { parsed: parseMetricsHistory(bytes.toString('utf8'), display), bytes };
 }
 
 async function readMetricsIfPresent(

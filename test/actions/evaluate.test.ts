@@ -4,7 +4,7 @@
  * with deltas, a re-run updating the one comment, a failing gate, and faults (5xx, secondary rate
  * limits) that still end with exactly one comment and one check run.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatStageTagMessage } from '../../src/core/registry/registry-port.js';
@@ -12,6 +12,7 @@ import { parseDatasetSchema } from '../../src/core/schema/dataset-schema.js';
 import { trainBaseline } from '../../src/core/train/baselines.js';
 import { loadFeatureMatrix } from '../../src/adapters/data/load-feature-matrix.js';
 import { startGitHubEmulator, type GitHubEmulator } from '../support/github-emulator/index.js';
+import { expectMermaidParses } from '../support/mermaid-parse.js';
 import { runAction, type ActionRun } from '../support/run-action.js';
 import { createWorkspace, type Workspace } from '../support/temp-workspace.js';
 import {
@@ -190,5 +191,68 @@ describe('evaluate action', () => {
     expect(run.exitCode, run.stdout).toBe(0);
     expect(comments()).toHaveLength(1);
     expect(checkRuns()).toHaveLength(1);
+  });
+  it('charts the gated metrics of the released versions, verified against their manifests', async () => {
+    /** A release whose manifest records metrics.json's digest; `served` replaces the file. */
+    const seedVersion = (version: string, metrics: Record<string, number>, served?: string) => {
+      const model = Buffer.from(`history model ${version}`);
+      const text = Buffer.from(`${JSON.stringify(metrics)}\n`);
+      const manifest = {
+        ...makeManifest('breast-cancer', version, model),
+        publication: {
+          commit: null,
+          pullRequest: null,
+          evaluation: null,
+          assets: [{ path: 'metrics.json', digest: sha256(text), bytes: text.length }],
+        },
+      };
+      seedRelease(emulator.repo, `breast-cancer@v${version}`, [
+        { name: 'model.onnx', data: model },
+        { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest)) },
+        { name: 'metrics.json', data: served === undefined ? text : Buffer.from(served) },
+      ]);
+    };
+    seedVersion('1.1.0', { accuracy: 0.91, recall: 0.86, roc_auc: 0.95 });
+    seedVersion('1.2.0', { accuracy: 0.93, recall: 0.88, roc_auc: 0.97 });
+    // Changed after publication: never drawn.
+    seedVersion('1.3.0', { accuracy: 0.94, recall: 0.9, roc_auc: 0.98 }, '{"accuracy": 1}\n');
+    const run = await evaluateRun();
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(comments()).toHaveLength(1);
+    const body = comments()[0]?.body ?? '';
+    // v1.0.0 (seeded above) has no metrics.json: it is not history.
+    expect(body).toContain('History: 2 released versions and the candidate');
+    expect(body).toContain('x-axis "version" ["v1.1.0", "v1.2.0", "candidate"]');
+    // Recall, ROC AUC, accuracy: the gates' order. (The emulator's http:// pages are not linked.)
+    expect(body).toContain('| v1.1.0 | 0.8600 | 0.9500 | 0.9100 |');
+    expect(body).toContain('| v1.2.0 | 0.8800 | 0.9700 | 0.9300 |');
+    expect(body).toContain('_v1.3.0 is not shown: its metrics.json does not match the digest');
+    expect(body.length).toBeLessThanOrEqual(65_536);
+    await expectMermaidParses(body);
+  });
+  it("draws the candidate's training curves, unless the manifest records another digest", async () => {
+    const text = '{"epoch": 1, "train_loss": 0.6}\n{"epoch": 2, "train_loss": 0.4}\n';
+    await workspace.write('.mlops/train/metrics-history.jsonl', text);
+    try {
+      const run = await evaluateRun();
+      expect(run.exitCode, run.stdout).toBe(0);
+      const body = comments()[0]?.body ?? '';
+      expect(body).toContain('Training curves of the candidate (2 epochs)');
+      expect(body).toContain('  line [0.6, 0.4]');
+      await expectMermaidParses(body);
+
+      // A file that is not the one training recorded is never drawn.
+      await workspace.write(
+        '.mlops/train/manifest.json',
+        JSON.stringify({ training: { metricsHistory: { digest: `sha256:${'0'.repeat(64)}` } } }),
+      );
+      const mismatch = await evaluateRun();
+      expect(mismatch.exitCode, mismatch.stdout).toBe(0);
+      expect(comments()[0]?.body).not.toContain('Training curves of the candidate');
+      expect(mismatch.stdout).toContain('does not match the digest its manifest records');
+    } finally {
+      await rm(workspace.path('.mlops/train/metrics-history.jsonl'), { force: true });
+      await rm(workspace.path('.mlops/train/manifest.json'), { force: true });
+    }
   });
 });

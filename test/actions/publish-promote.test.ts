@@ -21,6 +21,7 @@ import { parseDatasetSchema } from '../../src/core/schema/dataset-schema.js';
 import { trainBaseline } from '../../src/core/train/baselines.js';
 import { makeManifest } from '../github/registry-fixtures.js';
 import { startGitHubEmulator, type GitHubEmulator } from '../support/github-emulator/index.js';
+import { expectMermaidParses } from '../support/mermaid-parse.js';
 import { runAction, type ActionRun } from '../support/run-action.js';
 import { createWorkspace, type Workspace } from '../support/temp-workspace.js';
 
@@ -212,6 +213,12 @@ const stageTags = () =>
 let first: { number: number; head: string; merge: string };
 let promotionPull: number;
 
+/** The comments publish-model left on a merged pull request. */
+const publishComments = (pull: number) =>
+  [...emulator.repo.comments.values()].filter(
+    (c) => c.issueNumber === pull && c.body.includes(`mlops-actions:publish:${MODEL}`),
+  );
+
 describe('publish-model', () => {
   it('publishes the evaluated candidate from the pull request artifact, every digest verified', async () => {
     first = await mergedEvaluatedPull(models[0] as Buffer, 'retrain-1');
@@ -288,6 +295,16 @@ describe('publish-model', () => {
       passed: true,
       metrics: { accuracy: 0.9123 },
     });
+    // The merged pull request learns what its model became: one comment, found by its marker.
+    const comments = publishComments(first.number);
+    expect(comments).toHaveLength(1);
+    const body = comments[0]?.body ?? '';
+    expect(body.startsWith(`<!-- mlops-actions:publish:${MODEL} -->\n`)).toBe(true);
+    expect(body).toContain(`### 📦 Published \`${MODEL}@v1.0.0\``);
+    expect(body).toContain(run.outputs['release-url'] ?? 'no release url');
+    expect(body).toContain(`pull request #${promotionPull}`);
+    expect(body).toContain(run.outputs['promotion-pr'] ?? 'no promotion url');
+    expect(body).toContain(sha256(models[0] as Buffer));
   });
 
   it('changes nothing when run again for the same commit', async () => {
@@ -300,6 +317,10 @@ describe('publish-model', () => {
     const run = await publish(first);
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     expect(run.outputs.version).toBe('1.0.0');
+    // The re-run updates the same comment rather than adding one.
+    const comments = publishComments(first.number);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]?.body).toContain('a re-run found it already published');
     expect({
       releases: releases().length,
       assets: emulator.repo.assets.size,
@@ -335,6 +356,12 @@ describe('publish-model', () => {
     expect(assetsOf(after[0]?.id ?? 0)).toHaveLength(5);
     // The promotion pull request is the same one, now proposing v1.1.0.
     expect(emulator.repo.issue(promotionPull)?.title).toBe(`Promote ${MODEL} v1.1.0 to production`);
+    // The release notes chart the earlier version's recorded metrics (its verified metrics.json).
+    expect(after[0]?.body).toContain('### History');
+    expect(after[0]?.body).toContain('x-axis "version" ["v1.0.0", "v1.1.0"]');
+    expect(after[0]?.body).toMatch(/\| v1\.0\.0 \|[^\n]*0\.9123 \|/);
+    await expectMermaidParses(after[0]?.body ?? '');
+    expect(publishComments(pull.number)).toHaveLength(1);
   }, 120_000);
 
   it('ends with one version when two runs publish the same commit at once', async () => {

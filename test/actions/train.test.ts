@@ -10,6 +10,7 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manifestSchema } from '../../src/core/manifest/manifest.js';
+import { expectMermaidParses } from '../support/mermaid-parse.js';
 import { runAction } from '../support/run-action.js';
 import { createWorkspace, type Workspace } from '../support/temp-workspace.js';
 
@@ -134,6 +135,51 @@ describe('train action', () => {
     // The command's output is in a log group.
     expect(run.commands.map((c) => c.name)).toEqual(expect.arrayContaining(['group', 'endgroup']));
     expect(run.stdout).toContain('epoch 1/1 done');
+  });
+
+  it('records the training curves a command writes and draws them in the summary', async () => {
+    await writeFile(workspace.path('baseline.onnx'), baselineModel);
+    const lines = [
+      '{"epoch": 1, "train_loss": 0.6, "val_loss": 0.65, "val_accuracy": 0.8}',
+      '{"epoch": 2, "train_loss": 0.4, "val_loss": 0.5, "val_accuracy": 0.9}',
+      '{"epoch": 3, "train_loss": 0.3, "val_loss": 0.45, "val_accuracy": 0.92}',
+    ];
+    const text = `${lines.join('\n')}\n`;
+    const command = await script(
+      'curves-train.mjs',
+      `import { copyFileSync, writeFileSync } from 'node:fs';
+       copyFileSync('baseline.onnx', process.env.MLOPS_MODEL_PATH);
+       writeFileSync(process.env.MLOPS_OUTPUT_DIR + '/metrics-history.jsonl', ${JSON.stringify(text)});`,
+    );
+    const run = await runAction({ action, cwd: workspace.dir, inputs: { command, gpus: 'none' } });
+    expect(run.exitCode, run.stdout).toBe(0);
+    const manifest = manifestSchema.parse(
+      JSON.parse(await readFile(workspace.path('.mlops/train/manifest.json'), 'utf8')),
+    );
+    expect(manifest.training.metricsHistory).toEqual({
+      path: 'metrics-history.jsonl',
+      digest: `sha256:${createHash('sha256').update(text).digest('hex')}`,
+      bytes: Buffer.byteLength(text),
+    });
+    expect(run.summary).toContain('#### Training curves');
+    expect(run.summary).toContain('  line [0.6, 0.4, 0.3]\n  line [0.65, 0.5, 0.45]');
+    expect(run.summary).toContain('  line [0.8, 0.9, 0.92]');
+    expect(await expectMermaidParses(run.summary)).toBe(2);
+
+    // A line that does not fit fails the run, naming the line and the field.
+    await writeFile(
+      workspace.path('bad-curves.mjs'),
+      `import { copyFileSync, writeFileSync } from 'node:fs';
+       copyFileSync('baseline.onnx', process.env.MLOPS_MODEL_PATH);
+       writeFileSync(process.env.MLOPS_OUTPUT_DIR + '/metrics-history.jsonl', '{"epoch": 1, "loss": 0.5}\\n{"epoch": 2, "loss": "low"}\\n');`,
+    );
+    const bad = await runAction({
+      action,
+      cwd: workspace.dir,
+      inputs: { command: 'node bad-curves.mjs', gpus: 'none' },
+    });
+    expect(bad.exitCode).not.toBe(0);
+    expect(bad.stdout + bad.stderr).toContain('.mlops/train/metrics-history.jsonl:2 (loss)');
   });
 
   it.skipIf(!existsSync('/usr/bin/python3'))(

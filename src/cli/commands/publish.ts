@@ -14,10 +14,9 @@ import { buildProfileFile } from '../../adapters/data/profile-dataset.js';
 import { toDisplayPath } from '../../adapters/fs/display-path.js';
 import { fileDigest } from '../../adapters/fs/file-digest.js';
 import { loadMlopsConfig } from '../../adapters/fs/load-config.js';
-import {
-  DEFAULT_LOCAL_REGISTRY_ROOT,
-  LocalRegistry,
-} from '../../adapters/registry/local-registry.js';
+import { DEFAULT_LOCAL_REGISTRY_ROOT } from '../../adapters/registry/local-registry.js';
+import { createMetricsHistorySource } from '../../adapters/registry/metrics-history-source.js';
+import { LocalAssetRegistry } from '../../adapters/registry/version-asset.js';
 import { ConfigError } from '../../core/errors.js';
 import { createConsoleLogger } from '../../core/logger.js';
 import { runContextFromEnv } from '../../core/provenance/run-context.js';
@@ -109,7 +108,8 @@ export async function runPublish({ values }: CommandInput<typeof publishOptions>
               return file;
             };
 
-    const registry = new LocalRegistry(
+    // The asset reader too: the release notes chart earlier versions' verified metrics.
+    const registry = new LocalAssetRegistry(
       path.resolve(cwd, values.registry ?? DEFAULT_LOCAL_REGISTRY_ROOT),
     );
     const run = runContextFromEnv(process.env);
@@ -126,6 +126,11 @@ export async function runPublish({ values }: CommandInput<typeof publishOptions>
       runUrl: run.runUrl,
       registry,
       promotion: null,
+      history: createMetricsHistorySource({
+        registry,
+        downloadDir: path.join(workDir, 'history'),
+        logger,
+      }),
       workDir,
       logger,
       allowFailedGates: values['allow-failed-gates'],

@@ -302,6 +302,14 @@ export const mlopsConfigSchema = z
           .default([])
           .describe('Columns to compute metrics per group for'),
         'batch-size': z.int().min(1).default(4096).describe('Records per onnxruntime run'),
+        history: z
+          .int()
+          .min(0)
+          .max(50)
+          .optional()
+          .describe(
+            'Released versions whose recorded metrics (the gated ones, else the headline metric) the PR comment and release notes chart beside the candidate (default 10; 0: none)',
+          ),
         latency: z
           .strictObject({
             records: z

@@ -17,6 +17,7 @@ import {
 } from './render-parts.js';
 import { metricDirection } from './comparison.js';
 import { curvesSection } from './render-curves.js';
+import { historySection, trainingCurvesSection } from './render-history.js';
 import type { EvaluationReport, MetricSet, SliceResult } from './report.js';
 
 /** Up to this many classes a confusion matrix is shown whole; beyond, its largest errors. */
@@ -376,6 +377,8 @@ export function detailSections(
   return [
     options.chart ? chartSection(report, options.metricsToShow) : null,
     options.chart ? curvesSection(report) : null,
+    historySection(report, options.chart),
+    trainingCurvesSection(report, options.chart),
     gatesSection(report),
     perClassSection(report),
     confusionSection(report, options.chart),

@@ -5,6 +5,8 @@
 
 import type { BinaryCurves } from '../metrics/curves.js';
 import type { ModelCost } from './latency.js';
+import type { MetricHistory } from './metric-history.js';
+import type { TrainingHistory } from '../train/metrics-history.js';
 
 export type Task = 'binary-classification' | 'multiclass-classification' | 'regression';
 
@@ -114,6 +116,13 @@ export interface EvaluationReport {
     readonly candidate: ModelCost;
     readonly baseline: ModelCost | null;
   };
+  /**
+   * The chosen metrics across the last released versions (`evaluate.history`), from their
+   * verified `metrics.json`. Absent when not read (no registry, history 0, older reports).
+   */
+  readonly history?: MetricHistory;
+  /** The candidate's training curves (`metrics-history.jsonl` beside the model), when written. */
+  readonly trainingHistory?: TrainingHistory;
   readonly passed: boolean;
   readonly bootstrap: {
     readonly resamples: number;

@@ -65,6 +65,8 @@ export const manifestSchema = z.strictObject({
     workingDirectory: z.string(),
     startedAt: z.iso.datetime(),
     durationSeconds: z.number().min(0),
+    /** The per-step metrics the command wrote (`metrics-history.jsonl`, beside the model). */
+    metricsHistory: fileDigestSchema.optional(),
   }),
   source: z.strictObject({
     repository: z.string().nullable(),

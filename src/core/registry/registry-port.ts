@@ -306,3 +306,18 @@ export interface RegistryReader {
    */
   downloadModel(model: string, version: string, destDir: string): Promise<DownloadedModel>;
 }
+
+/**
+ * What reading a model's history needs (its released metrics across versions): the versions, and
+ * one named asset of a version verified against the digest its manifest records.
+ */
+export interface RegistryVersionsReader {
+  /** Published versions of `model`, newest first. */
+  listVersions(model: string): Promise<readonly ModelVersion[]>;
+  /**
+   * Writes the asset `name` of a version into `destDir` (a local registry may return the file
+   * in place) after checking its bytes against the manifest's `publication.assets` digest; a
+   * mismatch is a `DataError`. Returns the file's path.
+   */
+  downloadAsset(model: string, version: string, name: string, destDir: string): Promise<string>;
+}

@@ -4,10 +4,12 @@
  * append their own lines later (`stageNote`). Bodies stay far below GitHub's 125,000-character
  * release limit: every table here is bounded by the number of metrics.
  */
+import { historyBlocks, type MetricHistory } from '../evaluate/metric-history.js';
 import type { EvaluationReport } from '../evaluate/report.js';
 import type { Manifest } from '../manifest/manifest.js';
 import { codeSpan, escapeMarkdownCell, escapeUserText } from '../markdown/escape.js';
 import { formatSigned, formatValue } from '../markdown/number-format.js';
+import { renderBlocks } from '../markdown/truncate.js';
 import { MLOPS_VERSION } from '../mlops-version.js';
 import { failedGatesWarning } from './failed-gates.js';
 import type { StageAssignment } from './registry-port.js';
@@ -23,6 +25,8 @@ export interface ReleaseNotesInput {
   readonly manifest: Manifest;
   readonly report: EvaluationReport | null;
   readonly current: StageAssignment | null;
+  /** The chosen metrics of the versions released before this one, oldest first. */
+  readonly history?: MetricHistory | null | undefined;
 }
 
 export function renderReleaseNotes(input: ReleaseNotesInput): string {
@@ -60,6 +64,16 @@ export function renderReleaseNotes(input: ReleaseNotesInput): string {
       );
     }
   }
+  const history =
+    input.history == null
+      ? []
+      : historyBlocks(input.history, {
+          current: {
+            label: `v${input.version}`,
+            metrics: report?.candidate.metrics.values ?? manifest.metrics,
+          },
+        });
+  if (history.length > 0) lines.push('', '### History', '', renderBlocks(history));
   lines.push(
     '',
     formatReleaseMarker({ model: input.model, commit: input.commit, digest: input.digest }),

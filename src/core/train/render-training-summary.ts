@@ -2,6 +2,9 @@
 import { markdownTable } from 'markdown-table';
 import { codeSpan, escapeMarkdownCell } from '../markdown/escape.js';
 import type { Manifest } from '../manifest/manifest.js';
+import { renderBlocks } from '../markdown/truncate.js';
+import type { TrainingHistory } from './metrics-history.js';
+import { trainingCurveBlocks } from './render-training-curves.js';
 
 export interface TrainingSummaryInput {
   readonly manifest: Manifest;
@@ -12,6 +15,8 @@ export interface TrainingSummaryInput {
     readonly meanUtilizationPercent: Readonly<Record<number, number>>;
   } | null;
   readonly artifact: { name: string; id: number | null } | null;
+  /** Per-step metrics from `metrics-history.jsonl`, drawn as training curves. */
+  readonly trainingHistory?: TrainingHistory | null;
 }
 
 export function renderTrainingSummary(input: TrainingSummaryInput): string {
@@ -63,6 +68,8 @@ export function renderTrainingSummary(input: TrainingSummaryInput): string {
       '',
     );
   }
+  const curves = input.trainingHistory == null ? [] : trainingCurveBlocks(input.trainingHistory);
+  if (curves.length > 0) lines.push('#### Training curves', '', renderBlocks(curves), '');
   if (input.artifact) {
     lines.push(
       input.artifact.id === null
