@@ -27,6 +27,7 @@ export default tseslint.config(
         clearTimeout: 'readonly',
         TextDecoder: 'readonly',
         TextEncoder: 'readonly',
+        fetch: 'readonly',
       },
     },
     rules: {

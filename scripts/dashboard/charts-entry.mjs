@@ -1,4 +1,4 @@
-/* global window, document, fetch, URLSearchParams */
+/* global window, document, URLSearchParams */
 // The dashboard's one script, bundled by scripts/dashboard/build-charts.mjs into the site's
 // assets/charts.js (vega-embed, Vega and Vega-Lite inside: no CDN, so a private repository's
 // Pages site and an air-gapped GitHub Enterprise Server work). It renders every

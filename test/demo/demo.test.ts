@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectMermaidParses } from '../support/mermaid-parse.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 /** The columns the demo shifts, as documented in the example. */
@@ -223,6 +224,32 @@ describe('npm run demo', () => {
     expect(issue).toContain('**Severity: moderate**');
     expect(issue).toContain('```mermaid');
   });
+
+  it('shows a reviewer the verdict, the positive class and the pictures; every Mermaid block parses', async () => {
+    const v2 = await readFile(path.join(out, 'pr-comment-v2.md'), 'utf8');
+    // The demo's candidate is significantly worse on log_loss and no better elsewhere.
+    expect(v2).toMatch(/candidate is (worse than|not better than|no significant difference)/i);
+    expect(v2).toMatch(/Significantly worse: \*\*log\\_loss\*\*/);
+    expect(v2).toContain('Positive class: **malignant**');
+    for (const picture of ['ROC', 'Precision-recall', 'Calibration', 'Latency']) {
+      expect(v2.toLowerCase(), picture).toContain(picture.toLowerCase());
+    }
+    const issue = await readFile(path.join(out, 'drift-issue.md'), 'utf8');
+    expect(issue).toMatch(/What happens next|what happens next/);
+    // No path of the machine that ran the check: the report is named, not located.
+    expect(issue).not.toContain(out);
+    expect(issue).not.toMatch(/Full report: \//);
+    let blocks = 0;
+    for (const file of [
+      'pr-comment-v1.md',
+      'pr-comment-v2.md',
+      'drift-issue.md',
+      'performance-issue.md',
+    ]) {
+      blocks += await expectMermaidParses(await readFile(path.join(out, file), 'utf8'));
+    }
+    expect(blocks).toBeGreaterThan(10);
+  }, 120_000);
 
   it('the drifted batch is the evaluation records with ten columns x 1.3', async () => {
     const original = csv(
