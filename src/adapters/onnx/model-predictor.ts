@@ -9,6 +9,7 @@ import type { MlopsConfig } from '../../core/config/mlops-config.js';
 import type { Task } from '../../core/evaluate/report.js';
 import { metadataList } from '../../core/onnx/model-metadata.js';
 import type { DataBatch } from '../../core/data/batch.js';
+import type { Prediction } from '../../core/serve/open-inference.js';
 import type { DatasetSchema } from '../../core/schema/dataset-schema.js';
 import { FeatureMatrixBuilder, type FeatureMatrix } from '../../core/train/feature-matrix.js';
 import { modelClasses } from './model-classes.js';
@@ -32,14 +33,8 @@ export interface ModelPredictor {
   release(): Promise<void>;
 }
 
-export interface BatchPrediction {
-  readonly rows: number;
-  readonly classes: readonly string[] | null;
-  readonly labels?: readonly string[];
-  /** rows × classes, row-major, when the model gives scores. */
-  readonly probabilities?: Float32Array | Float64Array;
-  readonly values?: Float64Array;
-}
+/** What a batch of records gets back: the core's `Prediction` (labels and probabilities, or values). */
+export type BatchPrediction = Prediction;
 
 export async function openModelPredictor(options: {
   readonly modelPath: string;

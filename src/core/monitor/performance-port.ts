@@ -6,7 +6,7 @@
  */
 import type { MarkedIssueTracker, RetrainDispatcher } from '../issues/marked-issue-port.js';
 import type { StageAssignment } from '../registry/registry-port.js';
-import type { CommandRun } from '../train/train-port.js';
+import type { CommandRunner } from '../train/train-port.js';
 import type { PerformanceSeverity } from './performance-report.js';
 
 export type { RetrainDispatcher };
@@ -19,15 +19,7 @@ export interface PerformanceRegistry {
 }
 
 /** Runs the user's labels command (`monitoring.labels-command`), as train runs its command. */
-export interface LabelsCommandRunner {
-  runCommand(options: {
-    command: string;
-    cwd: string;
-    env: NodeJS.ProcessEnv;
-    timeoutMs: number;
-    onOutput: (stream: 'stdout' | 'stderr', line: string) => void;
-  }): Promise<CommandRun>;
-}
+export type LabelsCommandRunner = CommandRunner;
 
 /** The model's one performance issue (the drift issue's mechanics, another label and marker). */
 export type PerformanceIssueTracker = MarkedIssueTracker<PerformanceSeverity>;

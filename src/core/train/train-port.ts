@@ -33,9 +33,8 @@ export interface CommandRun {
   readonly tail: readonly string[];
 }
 
-export interface TrainPorts {
-  probeGpus(): Promise<GpuProbeResult>;
-  startGpuSampler?(): { stop(): Promise<GpuUsage> };
+/** Runs a user's command (a training command, a labels command) as a workflow's `run:` would. */
+export interface CommandRunner {
   runCommand(options: {
     command: string;
     cwd: string;
@@ -43,6 +42,11 @@ export interface TrainPorts {
     timeoutMs: number;
     onOutput: (stream: 'stdout' | 'stderr', line: string) => void;
   }): Promise<CommandRun>;
+}
+
+export interface TrainPorts extends CommandRunner {
+  probeGpus(): Promise<GpuProbeResult>;
+  startGpuSampler?(): { stop(): Promise<GpuUsage> };
   /** The version and packages of a Python interpreter; null when it cannot tell. */
   probePython?(options: {
     executable: string;
