@@ -8,12 +8,13 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { expandDataPaths } from '../adapters/data/open-dataset.js';
 import { loadFeatureMatrix } from '../adapters/data/load-feature-matrix.js';
-import { loadMlopsConfig } from '../adapters/fs/load-config.js';
+import { loadMlopsConfig, type LoadedConfig } from '../adapters/fs/load-config.js';
+import type { MlopsConfig } from '../core/config/mlops-config.js';
 import { loadDatasetSchema } from '../adapters/fs/load-dataset-schema.js';
 import { toDisplayPath } from '../adapters/fs/display-path.js';
 import { fileDigest } from '../adapters/fs/file-digest.js';
 import { writeFileAtomic } from '../adapters/fs/write-file-atomic.js';
-import { loadOnnxModel } from '../adapters/onnx/onnx-model.js';
+import { loadOnnxModel, type OnnxModel } from '../adapters/onnx/onnx-model.js';
 import { scoreModel, type Scores } from '../adapters/onnx/score-model.js';
 import { measureLatency, type TimedModel } from '../adapters/onnx/measure-latency.js';
 import { isCostMetric, modelCost, type ModelCost } from '../core/evaluate/latency.js';
@@ -87,7 +88,7 @@ export async function evaluate(
     throw new ConfigError('no configuration found', {
       location: { file: options.config ?? 'mlops.yml' },
     });
-  const { config, dir } = loaded;
+  const { config } = loaded;
   const settings = config.evaluate ?? {
     slices: [],
     'batch-size': 4096,
@@ -95,6 +96,120 @@ export async function evaluate(
     gates: [],
   };
 
+  const { candidate, candidateBytes, candidatePath, task, classes, files, matrix, features, x } =
+    await loadCandidateAndRecords({ options, loaded, settings, wording });
+
+  const { candidateScores, baselineScores, resolved, cost } = await scoreCandidateAndBaseline({
+    options,
+    settings,
+    modelName: config.model.name,
+    candidate,
+    candidateBytes: candidateBytes.length,
+    matrix,
+    x,
+    features,
+    task,
+    classes,
+  });
+
+  const metricNames = settings.metrics ?? defaultMetrics(task);
+  const { reportClasses, candidateMetrics, baselineMetrics, deltas, mcnemar, slices } =
+    compareModels({
+      matrix,
+      task,
+      classes,
+      settings,
+      metricNames,
+      configFile: loaded.displayPath,
+      candidateScores,
+      baselineScores,
+    });
+
+  const gates = evaluateGates({
+    gates: settings.gates,
+    // Gates may bound latency and size too (lower is better), beside the quality metrics.
+    candidate: { ...candidateMetrics.values, ...cost.candidate.values },
+    baseline:
+      baselineMetrics === null ? null : { ...baselineMetrics.values, ...cost.baseline?.values },
+    greaterIsBetter: (metric) =>
+      metricInfo(metric)?.greaterIsBetter ?? (isCostMetric(metric) ? false : undefined),
+  });
+
+  // The chosen metrics across released versions: read last, so a slow registry never delays
+  // the metrics, and only when a source was given (the CLI without a registry has none).
+  const historyLimit = config.evaluate?.history ?? defaultHistoryVersions;
+  const history =
+    options.history !== undefined && historyLimit > 0
+      ? {
+          metrics: historyMetrics(task, settings.gates),
+          ...(await options.history.releasedMetrics(config.model.name, historyLimit)),
+        }
+      : undefined;
+
+  const candidateInfo: ModelInfo = {
+    label: 'candidate',
+    version: null,
+    digest: sha256Digest(candidateBytes),
+    path: toDisplayPath(cwd, candidatePath),
+  };
+  const report: EvaluationReport = {
+    reportVersion: 1,
+    model: config.model.name,
+    task,
+    classes: reportClasses,
+    ...(task === 'binary-classification' && reportClasses !== null
+      ? { positiveClass: reportClasses[1] ?? null }
+      : {}),
+    rows: matrix.rows,
+    data: await Promise.all(
+      files.map(async (file) => ({
+        path: file.displayName,
+        digest: (await fileDigest(file.path)).digest,
+      })),
+    ),
+    candidate: { ...candidateInfo, metrics: candidateMetrics },
+    baseline:
+      resolved.kind === 'model' && baselineMetrics
+        ? { ...resolved.info, metrics: baselineMetrics }
+        : null,
+    baselineNote: resolved.kind === 'none' ? resolved.note : null,
+    deltas,
+    ...directionsOfGates(settings.gates),
+    mcnemar,
+    slices,
+    gates,
+    cost,
+    ...(history === undefined ? {} : { history }),
+    ...(await trainingCurvesOf(candidatePath, cwd, logger).then((curves) =>
+      curves === null ? {} : { trainingHistory: curves },
+    )),
+    passed: gates.every((gate) => gate.status !== 'failed'),
+    bootstrap: settings.bootstrap,
+    run: {
+      url: options.run.runUrl,
+      commit: options.run.commit,
+      pullRequest: options.run.pullRequest,
+    },
+    createdAt: new Date().toISOString(),
+  };
+  const reportPath = options.report ?? defaultEvaluateReport;
+  await writeFileAtomic(path.resolve(cwd, reportPath), `${JSON.stringify(report, null, 2)}\n`);
+  return { ...report, reportPath };
+}
+
+/**
+ * The candidate model and what it says about its own interface (task, classes, feature order),
+ * and the evaluation records, read once for both models, in the candidate's feature order.
+ */
+async function loadCandidateAndRecords(stage: {
+  readonly options: EvaluateOptions;
+  readonly loaded: LoadedConfig;
+  readonly settings: EvaluateSettings;
+  readonly wording: OptionWording;
+}) {
+  const { options, loaded, settings, wording } = stage;
+  const { cwd, logger } = options;
+  const { config, dir } = loaded;
   // The candidate, and what it says about its own interface.
   const candidatePath =
     options.model !== undefined
@@ -152,6 +267,33 @@ export async function evaluate(
     `Evaluating on ${matrix.rows} records from ${files.map((f) => f.displayName).join(', ')}.`,
   );
 
+  return { candidate, candidateBytes, candidatePath, task, classes, files, matrix, features, x };
+}
+
+/**
+ * Both models on the very same records: the candidate, then the baseline the options name
+ * (production, a version, a file or none), then their latency, alternated, and their sizes. The
+ * sessions are released here.
+ */
+async function scoreCandidateAndBaseline(stage: {
+  readonly options: EvaluateOptions;
+  readonly settings: EvaluateSettings;
+  readonly modelName: string;
+  readonly candidate: OnnxModel;
+  readonly candidateBytes: number;
+  readonly matrix: FeatureMatrix;
+  readonly x: Float32Array;
+  readonly features: readonly string[];
+  readonly task: Task;
+  readonly classes: readonly string[] | null;
+}): Promise<{
+  candidateScores: Scores;
+  baselineScores: Scores | null;
+  resolved: ResolvedBaseline;
+  cost: { candidate: ModelCost; baseline: ModelCost | null };
+}> {
+  const { options, settings, candidate, matrix, x, features, task, classes } = stage;
+  const cwd = options.cwd;
   const scoreOptions = {
     task,
     features,
@@ -174,7 +316,7 @@ export async function evaluate(
 
   // The baseline, scored on the very same records.
   const resolved = await options.baselines.resolve(options.baseline ?? 'production', {
-    model: config.model.name,
+    model: stage.modelName,
     cwd,
   });
   let baselineScores: Scores | null = null;
@@ -216,18 +358,35 @@ export async function evaluate(
       bytes,
     });
   const cost = {
-    candidate: costOf(0, candidateBytes.length),
+    candidate: costOf(0, stage.candidateBytes),
     baseline: baselineTimed === null ? null : costOf(1, baselineBytes),
   };
   await candidate.release();
   await baselineTimed?.model.release();
 
+  return { candidateScores, baselineScores, resolved, cost };
+}
+
+/**
+ * The two models' metrics on the evaluation records (binary metrics for the positive class, with
+ * their curves), the paired-bootstrap deltas, McNemar's test and the slices.
+ */
+function compareModels(stage: {
+  readonly matrix: FeatureMatrix;
+  readonly task: Task;
+  readonly classes: readonly string[] | null;
+  readonly settings: EvaluateSettings;
+  readonly metricNames: readonly string[];
+  readonly configFile: string;
+  readonly candidateScores: Scores;
+  readonly baselineScores: Scores | null;
+}) {
+  const { matrix, task, classes, settings, metricNames, candidateScores, baselineScores } = stage;
   const truth = matrix.target;
-  const metricNames = settings.metrics ?? defaultMetrics(task);
   // Binary metrics are computed for the positive class: the configured one, else the second.
   const positive =
     task === 'binary-classification' && classes !== null
-      ? positiveClassIndex(classes, settings['positive-class'], { file: loaded.displayPath })
+      ? positiveClassIndex(classes, settings['positive-class'], { file: stage.configFile })
       : 1;
   const reportClasses =
     task === 'binary-classification' && classes !== null
@@ -304,76 +463,7 @@ export async function evaluate(
     }),
   );
 
-  const gates = evaluateGates({
-    gates: settings.gates,
-    // Gates may bound latency and size too (lower is better), beside the quality metrics.
-    candidate: { ...candidateMetrics.values, ...cost.candidate.values },
-    baseline:
-      baselineMetrics === null ? null : { ...baselineMetrics.values, ...cost.baseline?.values },
-    greaterIsBetter: (metric) =>
-      metricInfo(metric)?.greaterIsBetter ?? (isCostMetric(metric) ? false : undefined),
-  });
-
-  // The chosen metrics across released versions: read last, so a slow registry never delays
-  // the metrics, and only when a source was given (the CLI without a registry has none).
-  const historyLimit = config.evaluate?.history ?? defaultHistoryVersions;
-  const history =
-    options.history !== undefined && historyLimit > 0
-      ? {
-          metrics: historyMetrics(task, settings.gates),
-          ...(await options.history.releasedMetrics(config.model.name, historyLimit)),
-        }
-      : undefined;
-
-  const candidateInfo: ModelInfo = {
-    label: 'candidate',
-    version: null,
-    digest: sha256Digest(candidateBytes),
-    path: toDisplayPath(cwd, candidatePath),
-  };
-  const report: EvaluationReport = {
-    reportVersion: 1,
-    model: config.model.name,
-    task,
-    classes: reportClasses,
-    ...(task === 'binary-classification' && reportClasses !== null
-      ? { positiveClass: reportClasses[1] ?? null }
-      : {}),
-    rows: matrix.rows,
-    data: await Promise.all(
-      files.map(async (file) => ({
-        path: file.displayName,
-        digest: (await fileDigest(file.path)).digest,
-      })),
-    ),
-    candidate: { ...candidateInfo, metrics: candidateMetrics },
-    baseline:
-      resolved.kind === 'model' && baselineMetrics
-        ? { ...resolved.info, metrics: baselineMetrics }
-        : null,
-    baselineNote: resolved.kind === 'none' ? resolved.note : null,
-    deltas,
-    ...directionsOfGates(settings.gates),
-    mcnemar,
-    slices,
-    gates,
-    cost,
-    ...(history === undefined ? {} : { history }),
-    ...(await trainingCurvesOf(candidatePath, cwd, logger).then((curves) =>
-      curves === null ? {} : { trainingHistory: curves },
-    )),
-    passed: gates.every((gate) => gate.status !== 'failed'),
-    bootstrap,
-    run: {
-      url: options.run.runUrl,
-      commit: options.run.commit,
-      pullRequest: options.run.pullRequest,
-    },
-    createdAt: new Date().toISOString(),
-  };
-  const reportPath = options.report ?? defaultEvaluateReport;
-  await writeFileAtomic(path.resolve(cwd, reportPath), `${JSON.stringify(report, null, 2)}\n`);
-  return { ...report, reportPath };
+  return { reportClasses, candidateMetrics, baselineMetrics, deltas, mcnemar, slices };
 }
 
 async function readModelBytes(
@@ -437,6 +527,9 @@ function taskFromSchema(schema: DatasetSchema): Task {
 }
 
 export type { ResolvedBaseline };
+
+/** The `evaluate` section of mlops.yml, with its defaults. */
+type EvaluateSettings = NonNullable<MlopsConfig['evaluate']>;
 
 /**
  * The candidate's training curves: `metrics-history.jsonl` beside the model (train writes it
