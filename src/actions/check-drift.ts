@@ -6,7 +6,6 @@ import { loadMlopsConfig } from '../adapters/fs/load-config.js';
 import { createGitHubDriftIssues } from '../adapters/github/drift-issue.js';
 import { GitHubAssetRegistry } from '../adapters/registry/version-asset.js';
 import { reachesSeverity } from '../core/drift-report/severity.js';
-import { ConfigError } from '../core/errors.js';
 import { runContextFromEnv } from '../core/provenance/run-context.js';
 import { checkDrift } from '../steps/check-drift.js';
 import { actionGitHub } from './action-github.js';
@@ -20,7 +19,6 @@ await runEntrypoint(async () => {
   const cwd = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const run = runContextFromEnv(process.env);
   const loaded = await loadMlopsConfig({ cwd, path: optionalInput('config') ?? 'mlops.yml' });
-  if (loaded === undefined) throw new ConfigError('mlops.yml is required');
   const failOn = choiceInput('fail-on', ['severe', 'moderate', 'never'] as const, 'severe');
   const openIssue = booleanInput('open-issue', true);
   const retrainWorkflow = optionalInput('retrain-workflow');

@@ -6,7 +6,6 @@ import { loadMlopsConfig } from '../adapters/fs/load-config.js';
 import { createGitHubPerformanceIssues } from '../adapters/github/performance-issue.js';
 import { runCommand } from '../adapters/process/run-command.js';
 import { GitHubAssetRegistry } from '../adapters/registry/version-asset.js';
-import { ConfigError } from '../core/errors.js';
 import { reachesPerformanceSeverity } from '../core/monitor/performance-report.js';
 import { runContextFromEnv } from '../core/provenance/run-context.js';
 import { checkPerformance } from '../steps/check-performance.js';
@@ -20,7 +19,6 @@ await runEntrypoint(async () => {
   const cwd = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const run = runContextFromEnv(process.env);
   const loaded = await loadMlopsConfig({ cwd, path: optionalInput('config') ?? 'mlops.yml' });
-  if (loaded === undefined) throw new ConfigError('mlops.yml is required');
   const failOn = choiceInput('fail-on', ['severe', 'moderate', 'never'] as const, 'severe');
   const openIssue = booleanInput('open-issue', true);
   const retrainWorkflow = optionalInput('retrain-workflow');

@@ -5,7 +5,6 @@ import { createActionsLogger } from '../adapters/actions/actions-logger.js';
 import { loadMlopsConfig } from '../adapters/fs/load-config.js';
 import { progressFor } from '../adapters/progress/progress-reporters.js';
 import { GitHubAssetRegistry } from '../adapters/registry/version-asset.js';
-import { ConfigError } from '../core/errors.js';
 import { profileData } from '../steps/profile-data.js';
 import { actionGitHub } from './action-github.js';
 import { listInput, optionalInput } from './action-inputs.js';
@@ -15,7 +14,6 @@ await runEntrypoint(async () => {
   const logger = createActionsLogger();
   const cwd = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const loaded = await loadMlopsConfig({ cwd, path: optionalInput('config') ?? 'mlops.yml' });
-  if (loaded === undefined) throw new ConfigError('mlops.yml is required');
   const model = optionalInput('model');
   // The registry only for the production model: a path or none needs no token at all.
   const github =

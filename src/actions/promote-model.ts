@@ -8,7 +8,6 @@ import { readRegistryTrigger } from '../adapters/github/registry-trigger.js';
 import { createReviewSource } from '../adapters/github/pull-request-reviews.js';
 import { loadMlopsConfig } from '../adapters/fs/load-config.js';
 import { toDisplayPath } from '../adapters/fs/display-path.js';
-import { ConfigError } from '../core/errors.js';
 import { runContextFromEnv } from '../core/provenance/run-context.js';
 import { promotionFile } from '../core/registry/promotion-file.js';
 import { promoteModel, readPromotionFile } from '../steps/promote-model.js';
@@ -22,7 +21,6 @@ await runEntrypoint(async () => {
   const event = readEventPayload();
   const run = runContextFromEnv(process.env, event);
   const loaded = await loadMlopsConfig({ cwd, path: optionalInput('config') ?? 'mlops.yml' });
-  if (loaded === undefined) throw new ConfigError('mlops.yml is required');
   const { config } = loaded;
   const { octokit, owner, repo } = actionGitHub(logger, 'promote in the registry');
   // Refused before anything is read or written: a pull request closed without merging also sends

@@ -35,7 +35,6 @@ await runEntrypoint(async () => {
   const event = readEventPayload();
   const run = runContextFromEnv(process.env, event);
   const loaded = await loadMlopsConfig({ cwd, path: optionalInput('config') ?? 'mlops.yml' });
-  if (loaded === undefined) throw new ConfigError('mlops.yml is required');
   const { config, dir } = loaded;
   const { octokit, owner, repo } = actionGitHub(logger, 'publish to the registry');
   const temp = path.join(process.env.RUNNER_TEMP ?? path.join(cwd, '.mlops'), 'mlops-publish');

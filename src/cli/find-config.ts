@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { loadMlopsConfig, type LoadedConfig } from '../adapters/fs/load-config.js';
 
 export const CONFIG_FILE = 'mlops.yml';
 
@@ -20,4 +21,9 @@ export function findConfig(cwd: string, flag: string | undefined): string | unde
     if (existsSync(candidate)) return candidate;
     if (existsSync(path.join(dir, '.git')) || path.dirname(dir) === dir) return undefined;
   }
+}
+
+/** The command's mlops.yml, found as `findConfig` finds it; a missing one is the loader's ConfigError. */
+export function loadCommandConfig(cwd: string, flag: string | undefined): Promise<LoadedConfig> {
+  return loadMlopsConfig({ cwd, path: findConfig(cwd, flag) ?? CONFIG_FILE });
 }

@@ -84,10 +84,6 @@ export async function evaluate(
   const { cwd, logger } = options;
   const wording = options.wording ?? actionWording;
   const loaded = await loadMlopsConfig({ cwd, path: options.config ?? 'mlops.yml' });
-  if (!loaded)
-    throw new ConfigError('no configuration found', {
-      location: { file: options.config ?? 'mlops.yml' },
-    });
   const { config } = loaded;
   const settings = config.evaluate ?? {
     slices: [],

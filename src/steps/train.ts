@@ -113,10 +113,6 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 async function trainInPlace(options: TrainOptions, previous: SetAsideFiles): Promise<TrainResult> {
   const { cwd, logger, ports } = options;
   const loaded = await loadMlopsConfig({ cwd, path: options.config ?? 'mlops.yml' });
-  if (!loaded)
-    throw new ConfigError('no configuration found', {
-      location: { file: options.config ?? 'mlops.yml' },
-    });
   const { config, dir: configDir } = loaded;
   const settings = config.train;
   const wording = options.wording ?? actionWording;

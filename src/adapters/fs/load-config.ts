@@ -16,13 +16,21 @@ export interface LoadedConfig {
  * Reads and validates `mlops.yml`. With `optional`, a missing file gives `undefined` instead of
  * an error (the caller has everything it needs from inputs).
  */
-export async function loadMlopsConfig(options: {
+interface LoadConfigOptions {
   cwd: string;
   path: string;
   optional?: boolean;
   /** The input or flag that named the file, for the error when it leaves the workspace. */
   field?: string;
-}): Promise<LoadedConfig | undefined> {
+}
+export async function loadMlopsConfig(
+  options: LoadConfigOptions & { optional: true },
+): Promise<LoadedConfig | undefined>;
+export async function loadMlopsConfig(
+  options: LoadConfigOptions & { optional?: false },
+): Promise<LoadedConfig>;
+export async function loadMlopsConfig(options: LoadConfigOptions): Promise<LoadedConfig | undefined>;
+export async function loadMlopsConfig(options: LoadConfigOptions): Promise<LoadedConfig | undefined> {
   const absolute = path.resolve(options.cwd, options.path);
   const displayPath = toDisplayPath(options.cwd, absolute);
   // A committed symlink (mlops.yml -> /etc/passwd) would put that file's lines in the errors.

@@ -4,18 +4,16 @@
  * Exit status 1 when drift reaches `--fail-on` (default severe).
  */
 import path from 'node:path';
-import { loadMlopsConfig } from '../../adapters/fs/load-config.js';
 import { toDisplayPath } from '../../adapters/fs/display-path.js';
 import { writeFileAtomic } from '../../adapters/fs/write-file-atomic.js';
 import { DEFAULT_LOCAL_REGISTRY_ROOT } from '../../adapters/registry/local-registry.js';
 import { LocalAssetRegistry } from '../../adapters/registry/version-asset.js';
 import { reachesSeverity } from '../../core/drift-report/severity.js';
-import { ConfigError } from '../../core/errors.js';
 import { createConsoleLogger } from '../../core/logger.js';
 import { checkDrift } from '../../steps/check-drift.js';
 import type { CommandInput } from '../command-definition.js';
 import type { driftOptions } from '../command-definitions.js';
-import { findConfig } from '../find-config.js';
+import { loadCommandConfig } from '../find-config.js';
 import { refuseOverwrite } from '../output-files.js';
 import { cliWording } from '../../core/option-wording.js';
 import { progressFor } from '../../adapters/progress/progress-reporters.js';
@@ -29,11 +27,7 @@ export async function runDrift({ values }: CommandInput<typeof driftOptions>): P
     outputs: { '--report': values.report, '--issue-out': values['issue-out'] },
   });
   const logger = createConsoleLogger();
-  const loaded = await loadMlopsConfig({
-    cwd,
-    path: findConfig(cwd, values.config) ?? 'mlops.yml',
-  });
-  if (loaded === undefined) throw new ConfigError('mlops.yml is required');
+  const loaded = await loadCommandConfig(cwd, values.config);
   const reportPath = path.resolve(cwd, values.report ?? '.mlops/drift-report.json');
   const result = await checkDrift({
     cwd,

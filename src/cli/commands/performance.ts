@@ -6,19 +6,17 @@
  */
 import path from 'node:path';
 import { toDisplayPath } from '../../adapters/fs/display-path.js';
-import { loadMlopsConfig } from '../../adapters/fs/load-config.js';
 import { writeFileAtomic } from '../../adapters/fs/write-file-atomic.js';
 import { DEFAULT_LOCAL_REGISTRY_ROOT } from '../../adapters/registry/local-registry.js';
 import { runCommand } from '../../adapters/process/run-command.js';
 import { LocalAssetRegistry } from '../../adapters/registry/version-asset.js';
-import { ConfigError } from '../../core/errors.js';
 import { createConsoleLogger } from '../../core/logger.js';
 import { reachesPerformanceSeverity } from '../../core/monitor/performance-report.js';
 import { cliWording } from '../../core/option-wording.js';
 import { checkPerformance } from '../../steps/check-performance.js';
 import type { CommandInput } from '../command-definition.js';
 import type { performanceOptions } from '../command-definitions.js';
-import { findConfig } from '../find-config.js';
+import { loadCommandConfig } from '../find-config.js';
 import { refuseOverwrite } from '../output-files.js';
 
 export async function runPerformance({
@@ -32,11 +30,7 @@ export async function runPerformance({
     outputs: { '--report': values.report, '--issue-out': values['issue-out'] },
   });
   const logger = createConsoleLogger();
-  const loaded = await loadMlopsConfig({
-    cwd,
-    path: findConfig(cwd, values.config) ?? 'mlops.yml',
-  });
-  if (loaded === undefined) throw new ConfigError('mlops.yml is required');
+  const loaded = await loadCommandConfig(cwd, values.config);
   const reportPath = path.resolve(cwd, values.report ?? '.mlops/performance-report.json');
   const result = await checkPerformance({
     cwd,

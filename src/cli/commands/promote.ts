@@ -6,27 +6,21 @@
  */
 import path from 'node:path';
 import { toDisplayPath } from '../../adapters/fs/display-path.js';
-import { loadMlopsConfig } from '../../adapters/fs/load-config.js';
 import {
   DEFAULT_LOCAL_REGISTRY_ROOT,
   LocalRegistry,
 } from '../../adapters/registry/local-registry.js';
-import { ConfigError } from '../../core/errors.js';
 import { createConsoleLogger } from '../../core/logger.js';
 import { runContextFromEnv } from '../../core/provenance/run-context.js';
 import { normalizeVersion } from '../../core/registry/registry-port.js';
 import { promoteModel } from '../../steps/promote-model.js';
 import type { CommandInput } from '../command-definition.js';
 import type { promoteOptions } from '../command-definitions.js';
-import { findConfig } from '../find-config.js';
+import { loadCommandConfig } from '../find-config.js';
 
 export async function runPromote({ values }: CommandInput<typeof promoteOptions>): Promise<number> {
   const cwd = process.cwd();
-  const loaded = await loadMlopsConfig({
-    cwd,
-    path: findConfig(cwd, values.config) ?? 'mlops.yml',
-  });
-  if (loaded === undefined) throw new ConfigError('mlops.yml is required');
+  const loaded = await loadCommandConfig(cwd, values.config);
   const registry = new LocalRegistry(
     path.resolve(cwd, values.registry ?? DEFAULT_LOCAL_REGISTRY_ROOT),
   );

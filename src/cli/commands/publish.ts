@@ -13,18 +13,16 @@ import { promisify } from 'node:util';
 import { buildProfileFile } from '../../adapters/data/profile-dataset.js';
 import { toDisplayPath } from '../../adapters/fs/display-path.js';
 import { fileDigest } from '../../adapters/fs/file-digest.js';
-import { loadMlopsConfig } from '../../adapters/fs/load-config.js';
 import { DEFAULT_LOCAL_REGISTRY_ROOT } from '../../adapters/registry/local-registry.js';
 import { createMetricsHistorySource } from '../../adapters/registry/metrics-history-source.js';
 import { LocalAssetRegistry } from '../../adapters/registry/version-asset.js';
-import { ConfigError } from '../../core/errors.js';
 import { createConsoleLogger } from '../../core/logger.js';
 import { runContextFromEnv } from '../../core/provenance/run-context.js';
 import { MANIFEST_FILE } from '../../core/registry/registry-port.js';
 import { PROFILE_FILE, publishModel } from '../../steps/publish-model.js';
 import type { CommandInput } from '../command-definition.js';
 import type { publishOptions } from '../command-definitions.js';
-import { findConfig } from '../find-config.js';
+import { loadCommandConfig } from '../find-config.js';
 
 /**
  * Where `mlops evaluate` writes its report (`defaultEvaluateReport` of steps/evaluate.ts, not
@@ -58,11 +56,7 @@ async function reportDigest(file: string): Promise<string | null> {
 export async function runPublish({ values }: CommandInput<typeof publishOptions>): Promise<number> {
   const cwd = process.cwd();
   const logger = createConsoleLogger();
-  const loaded = await loadMlopsConfig({
-    cwd,
-    path: findConfig(cwd, values.config) ?? 'mlops.yml',
-  });
-  if (loaded === undefined) throw new ConfigError('mlops.yml is required');
+  const loaded = await loadCommandConfig(cwd, values.config);
   const { config, dir } = loaded;
   const shown = (file: string) => toDisplayPath(cwd, file);
 

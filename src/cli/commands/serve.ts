@@ -5,17 +5,15 @@
  * requests in flight are answered and every accepted prediction is in the log before it exits.
  */
 import path from 'node:path';
-import { loadMlopsConfig } from '../../adapters/fs/load-config.js';
 import { loadDatasetSchema } from '../../adapters/fs/load-dataset-schema.js';
 import { toDisplayPath } from '../../adapters/fs/display-path.js';
-import { ConfigError } from '../../core/errors.js';
 import { createConsoleLogger } from '../../core/logger.js';
 import { DEFAULT_STAGE } from '../../core/registry/registry-port.js';
 import { serveModel, type ServeSource } from '../../steps/serve.js';
 import { CliUsageError } from '../cli-usage-error.js';
 import type { CommandInput } from '../command-definition.js';
 import type { serveOptions } from '../command-definitions.js';
-import { findConfig } from '../find-config.js';
+import { loadCommandConfig } from '../find-config.js';
 import { openRegistry } from './registry.js';
 
 export async function runServe({ values }: CommandInput<typeof serveOptions>): Promise<number> {
@@ -23,12 +21,7 @@ export async function runServe({ values }: CommandInput<typeof serveOptions>): P
   const chosen = [values.stage, values.version, values.model].filter((v) => v !== undefined);
   if (chosen.length > 1) throw new CliUsageError('give one of --stage, --version or --model');
   const logger = createConsoleLogger();
-  const loaded = await loadMlopsConfig({
-    cwd,
-    path: findConfig(cwd, values.config) ?? 'mlops.yml',
-  });
-  if (loaded === undefined)
-    throw new ConfigError('mlops.yml is required: it names the model and its schema');
+  const loaded = await loadCommandConfig(cwd, values.config);
   const schemaPath = path.resolve(loaded.dir, loaded.config.data.schema);
   const schema = await loadDatasetSchema(schemaPath, toDisplayPath(cwd, schemaPath), {
     cwd,
