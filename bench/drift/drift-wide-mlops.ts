@@ -12,14 +12,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DataBatch } from '../../src/core/data/batch.js';
 import { numberColumnsOf, readDataset } from '../../src/adapters/data/open-dataset.js';
-import {
-  chooseDefaultTest,
-  isNumericDistribution,
-  observedCount,
-  runStatTest,
-  type Distribution,
-} from '../../src/core/drift/index.js';
-import { createProfileBuilder, profileDistributions } from '../../src/core/profile/profile.js';
+import { compareColumns } from './compare-columns.js';
+import { createProfileBuilder } from '../../src/core/profile/profile.js';
 import { parseDatasetSchema } from '../../src/core/schema/dataset-schema.js';
 
 const file = process.argv[2];
@@ -57,40 +51,7 @@ for await (const event of readDataset(file, { numberColumns: numberColumnsOf(sch
 const ref = reference.finish();
 const cur = current.finish();
 
-function distinctTogether(a: Distribution, b: Distribution): number {
-  if (isNumericDistribution(a) && isNumericDistribution(b)) {
-    return new Set([...a.values, ...b.values]).size;
-  }
-  if (!isNumericDistribution(a) && !isNumericDistribution(b)) {
-    return new Set([...a.counts.keys(), ...b.counts.keys()]).size;
-  }
-  throw new Error('mixed kinds');
-}
-
-const currentByName = new Map(profileDistributions(cur).map((d) => [d.name, d]));
-const columns: Record<string, unknown> = {};
-for (const r of profileDistributions(ref)) {
-  const c = currentByName.get(r.name);
-  if (c === undefined) throw new Error(`no current distribution for ${r.name}`);
-  if (!r.exact || !c.exact) throw new Error(`${r.name} was sketched: not exact`);
-  const kind = r.kind === 'numeric' ? 'numerical' : 'categorical';
-  const choice = chooseDefaultTest({
-    kind,
-    referenceRows: observedCount(r.distribution),
-    distinctValues: distinctTogether(r.distribution, c.distribution),
-  });
-  const result = runStatTest(choice.test, r.distribution, c.distribution);
-  const entry: Record<string, number | string | null> = {
-    test: choice.test,
-    statistic: result.statistic,
-  };
-  if (kind === 'numerical') {
-    const ks = runStatTest('ks', r.distribution, c.distribution);
-    entry['ks_statistic'] = ks.statistic;
-    entry['ks_pvalue'] = ks.pValue;
-  }
-  columns[r.name] = entry;
-}
+const columns = compareColumns(ref, cur);
 
 console.log(
   JSON.stringify({
