@@ -10,7 +10,7 @@
  * tests (the `prepack` script would rebuild it under the other test files that run it), which is
  * what `prepack` builds from the same sources.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -207,6 +207,60 @@ describe('adopting the package', () => {
       const shown = await mlops('registry', 'show', 'seattle-weather');
       expect(shown.stdout).toMatch(/1\.0\.0/);
       expect(shown.stdout).toMatch(/production/);
+      // Serving from the installed package (fastify bundled, onnxruntime from the install): one
+      // record with a datetime feature, answered, logged, drained on SIGTERM; then its label
+      // "arrives" and the performance check reads the log (too few labels to grade: exit 0).
+      const server = spawn(
+        path.join(project, 'node_modules/.bin/mlops'),
+        ['serve', '--port', '0', '--poll', '0'],
+        {
+          cwd: project,
+          env: userEnv(),
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let served = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        const onData = (chunk: Buffer) => {
+          served += chunk.toString();
+          const match = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(served);
+          if (match) resolve(match[1] as string);
+        };
+        server.stdout.on('data', onData);
+        server.stderr.on('data', onData);
+        server.once('exit', (code) =>
+          reject(new Error(`mlops serve exited with ${code}: ${served}`)),
+        );
+      });
+      const answer = await fetch(`${url}/v1/models/seattle-weather:predict`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'adopter-1' },
+        body: JSON.stringify({
+          instances: [
+            { date: '2015-06-01', precipitation: 0, temp_max: 21.1, temp_min: 11.7, wind: 3.2 },
+          ],
+        }),
+      });
+      expect(answer.status, served).toBe(200);
+      const { predictions } = (await answer.json()) as { predictions: { label: string }[] };
+      expect(['drizzle', 'rain', 'sun', 'snow', 'fog']).toContain(predictions[0]?.label);
+      const exited = new Promise((resolve) => server.once('exit', resolve));
+      server.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      steps.push(
+        `mlops serve → answered adopter-1 (${predictions[0]?.label ?? '?'}), exit 0 on SIGTERM`,
+      );
+      await writeFile(path.join(project, 'labels.csv'), 'id,label\nadopter-1,sun\n');
+      await mlops(
+        'performance',
+        '--logs',
+        '.mlops/predictions/*.jsonl',
+        '--labels',
+        'labels.csv',
+        '--fail-on',
+        'never',
+      );
+
       // The installed package carries the dashboard's bundled charts script.
       await mlops('dashboard', 'build', '--out', 'site');
       expect(
