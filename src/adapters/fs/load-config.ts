@@ -29,8 +29,12 @@ export async function loadMlopsConfig(
 export async function loadMlopsConfig(
   options: LoadConfigOptions & { optional?: false },
 ): Promise<LoadedConfig>;
-export async function loadMlopsConfig(options: LoadConfigOptions): Promise<LoadedConfig | undefined>;
-export async function loadMlopsConfig(options: LoadConfigOptions): Promise<LoadedConfig | undefined> {
+export async function loadMlopsConfig(
+  options: LoadConfigOptions,
+): Promise<LoadedConfig | undefined>;
+export async function loadMlopsConfig(
+  options: LoadConfigOptions,
+): Promise<LoadedConfig | undefined> {
   const absolute = path.resolve(options.cwd, options.path);
   const displayPath = toDisplayPath(options.cwd, absolute);
   // A committed symlink (mlops.yml -> /etc/passwd) would put that file's lines in the errors.
